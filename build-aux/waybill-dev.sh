@@ -1,0 +1,75 @@
+#!/bin/sh
+# The README's two commands.
+#
+#   build-aux/waybill-dev.sh run    install what is needed, build, fill a demo
+#                                   database in build/demo-data and open Waybill on it
+#   build-aux/waybill-dev.sh test   install what is needed, build, run every test
+#                                   headless, then again under AddressSanitizer and
+#                                   UndefinedBehaviorSanitizer
+#
+# Works on a fresh Debian 12/13 or Ubuntu 22.04+ machine, as root or with sudo.
+set -eu
+
+cd "$(dirname "$0")/.."
+
+PACKAGES="build-essential meson ninja-build pkg-config gettext
+libglib2.0-dev libglib2.0-bin libgtk-4-dev libadwaita-1-dev libsoup-3.0-dev
+libjson-glib-dev libnotify-dev libsecret-1-dev libsqlite3-dev sqlite3
+desktop-file-utils appstream flatpak-builder xvfb xauth dbus dbus-x11
+python3-dbusmock gnome-keyring"
+
+say() { printf '%s\n' "$*" >&2; }
+
+install_packages() {
+  missing=""
+  for p in $PACKAGES; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+  done
+  [ -z "$missing" ] && return 0
+
+  say "Installing:$missing"
+  if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -q
+  # shellcheck disable=SC2086
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends $missing
+}
+
+build() {
+  dir=$1; shift
+  if [ ! -f "$dir/build.ninja" ]; then
+    meson setup "$dir" "$@"
+  fi
+  meson compile -C "$dir"
+}
+
+case "${1:-}" in
+  run)
+    install_packages
+    build build
+    data="$PWD/build/demo-data"
+    if [ ! -f "$data/waybill.db" ]; then
+      ./build/src/waybill demo --data-dir "$data"
+    fi
+    if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
+      say "There is no display to open the window on. The demo database is in $data;"
+      say "try: ./build/src/waybill list --data-dir $data"
+      exit 1
+    fi
+    GSETTINGS_SCHEMA_DIR="$PWD/build/data" exec ./build/src/waybill --data-dir "$data"
+    ;;
+  test)
+    install_packages
+    build build
+    meson test -C build --print-errorlogs
+    say "Again under AddressSanitizer and UndefinedBehaviorSanitizer:"
+    build build-sanitize -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
+    ASAN_OPTIONS="detect_leaks=1:abort_on_error=1" \
+    LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0" \
+    UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1" \
+      meson test -C build-sanitize --print-errorlogs --timeout-multiplier 3
+    ;;
+  *)
+    say "usage: $0 run|test"
+    exit 2
+    ;;
+esac

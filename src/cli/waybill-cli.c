@@ -1,0 +1,195 @@
+/* waybill-cli.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "waybill-cli"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <stdio.h>
+
+#include "waybill-cli.h"
+#include "waybill-cli-private.h"
+#include "waybill-paths.h"
+
+/* The command line: `waybill VERB [OPTIONS]`.  It never needs a display.
+ * Every verb exits 0 on success and 1 with one line on stderr on error. */
+
+typedef struct
+{
+  const char *name;
+  const char *summary;
+  int       (*run) (int argc, char **argv);
+} Verb;
+
+static const Verb verbs[] = {
+  { "add", N_("Add an order, with a tracking number if it has one"), waybill_cli_add },
+  { "list", N_("List orders, newest first"), waybill_cli_list },
+  { "show", N_("Show an order and its tracking timeline"), waybill_cli_show },
+  { "lookup", N_("Find orders by number, name, email or tracking number"), waybill_cli_lookup },
+  { "demo", N_("Fill an empty database with demo orders"), waybill_cli_demo },
+};
+
+gboolean
+waybill_cli_is_verb (const char *name)
+{
+  if (name == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (verbs); i++)
+    if (g_str_equal (name, verbs[i].name))
+      return TRUE;
+
+  return FALSE;
+}
+
+void
+waybill_cli_print_usage (void)
+{
+  g_print ("%s\n  waybill [--data-dir DIR]\n  waybill VERB [OPTIONS]\n\n", _("Usage:"));
+  g_print ("%s\n\n", _("Waybill keeps a shop’s orders and parcels in view. "
+                       "Without a verb it opens the window."));
+  g_print ("%s\n", _("Verbs:"));
+  for (guint i = 0; i < G_N_ELEMENTS (verbs); i++)
+    g_print ("  %-8s %s\n", verbs[i].name, _(verbs[i].summary));
+  g_print ("\n%s\n", _("Options:"));
+  g_print ("  --data-dir DIR  %s\n", _("Use the database in DIR (default: $WAYBILL_DATA_DIR, "
+                                       "else ~/.local/share/waybill)"));
+  g_print ("  --version       %s\n", _("Print the version"));
+  g_print ("  --help          %s\n\n", _("Print this help"));
+  g_print ("%s\n", _("Run “waybill VERB --help” for the options of a verb."));
+}
+
+/**
+ * waybill_cli_run:
+ * @argv: the whole command line; argv[1] is the verb
+ *
+ * Returns: the exit status
+ */
+int
+waybill_cli_run (int    argc,
+                 char **argv)
+{
+  g_return_val_if_fail (argc >= 2, 1);
+
+  for (guint i = 0; i < G_N_ELEMENTS (verbs); i++)
+    if (g_str_equal (argv[1], verbs[i].name))
+      return verbs[i].run (argc - 1, argv + 1);
+
+  return waybill_cli_fail_printf (NULL, _("“%s” is not a verb; run “waybill --help” for the list"),
+                                  argv[1]);
+}
+
+GOptionContext *
+waybill_cli_context_new (const char         *verb,
+                         const char         *parameters,
+                         const char         *summary,
+                         const GOptionEntry *entries,
+                         WaybillCliCommon   *common)
+{
+  const GOptionEntry common_entries[] = {
+    { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &common->data_dir,
+      N_("Use the database in DIR"), N_("DIR") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &common->json,
+      N_("Print JSON"), NULL },
+    { NULL }
+  };
+  g_autofree char *title = g_strdup_printf ("%s%s%s", verb, parameters ? " " : "",
+                                            parameters ? parameters : "");
+  GOptionContext *context = g_option_context_new (title);
+
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_set_summary (context, summary);
+  if (entries != NULL)
+    g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (context, common_entries, GETTEXT_PACKAGE);
+  g_option_context_set_help_enabled (context, TRUE);
+
+  return context;
+}
+
+gboolean
+waybill_cli_parse (GOptionContext   *context,
+                   const char       *verb,
+                   int              *argc,
+                   char           ***argv)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      waybill_cli_fail_printf (verb, _("%s (see “waybill %s --help”)"), error->message, verb);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+WaybillStore *
+waybill_cli_open_store (WaybillCliCommon *common)
+{
+  g_autofree char *path = waybill_paths_get_database_path (common->data_dir);
+  g_autoptr(GError) error = NULL;
+  WaybillStore *store;
+
+  store = waybill_store_open (path, &error);
+  if (store == NULL)
+    waybill_cli_fail (NULL, error);
+
+  return store;
+}
+
+/* One line on stderr: messages never span lines, so scripts can show them
+ * as they are. */
+int
+waybill_cli_fail (const char   *verb,
+                  const GError *error)
+{
+  g_autofree char *line = g_strdup (error != NULL ? error->message : _("Unknown error"));
+
+  g_strdelimit (line, "\r\n", ' ');
+  if (verb != NULL)
+    g_printerr ("waybill %s: %s\n", verb, line);
+  else
+    g_printerr ("waybill: %s\n", line);
+
+  return 1;
+}
+
+int
+waybill_cli_fail_printf (const char *verb,
+                         const char *format,
+                         ...)
+{
+  g_autoptr(GError) error = NULL;
+  va_list args;
+
+  va_start (args, format);
+  error = g_error_new_valist (G_IO_ERROR, G_IO_ERROR_FAILED, format, args);
+  va_end (args);
+
+  return waybill_cli_fail (verb, error);
+}
+
+void
+waybill_cli_print_json (JsonNode *node)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autofree char *text = NULL;
+
+  json_generator_set_root (generator, node);
+  json_generator_set_pretty (generator, TRUE);
+  json_generator_set_indent (generator, 2);
+  text = json_generator_to_data (generator, NULL);
+  fputs (text, stdout);
+  fputc ('\n', stdout);
+  fflush (stdout);
+}
+
+void
+waybill_cli_common_clear (WaybillCliCommon *common)
+{
+  g_clear_pointer (&common->data_dir, g_free);
+}

@@ -1,0 +1,181 @@
+/* waybill-format.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "waybill-format"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "waybill-format.h"
+
+/* Words and dates as people read them, shared by the window and the
+ * command line so that both say the same thing. */
+
+static int
+days_between (GDateTime *from,
+              GDateTime *to)
+{
+  g_autoptr(GDate) a = g_date_new_dmy (g_date_time_get_day_of_month (from),
+                                       g_date_time_get_month (from),
+                                       g_date_time_get_year (from));
+  g_autoptr(GDate) b = g_date_new_dmy (g_date_time_get_day_of_month (to),
+                                       g_date_time_get_month (to),
+                                       g_date_time_get_year (to));
+
+  return g_date_days_between (a, b);
+}
+
+/* "today", "tomorrow", "Tue 3 Dec" */
+static char *
+format_day (GDateTime *time,
+            GDateTime *now)
+{
+  g_autoptr(GDateTime) local = g_date_time_to_local (time);
+  g_autoptr(GDateTime) local_now = g_date_time_to_local (now);
+  int days = days_between (local_now, local);
+
+  if (days == 0)
+    return g_strdup (_("today"));
+  if (days == 1)
+    return g_strdup (_("tomorrow"));
+  if (days == -1)
+    return g_strdup (_("yesterday"));
+
+  /* Translators: a short date such as "Tue 3 Dec", see the strftime(3)
+   * documentation; %-d is the day of the month */
+  return g_date_time_format (local, _("%a %-d %b"));
+}
+
+/**
+ * waybill_format_delivery_line:
+ *
+ * The one line the order list shows about a parcel's delivery:
+ * "Arrives Tue 3 Dec", "Delivered 28 Nov", "Exception: customs".
+ *
+ * Returns: (transfer full): the line
+ */
+char *
+waybill_format_delivery_line (WaybillShipment *shipment,
+                              GDateTime       *now)
+{
+  GDateTime *eta;
+  g_autofree char *day = NULL;
+
+  g_return_val_if_fail (WAYBILL_IS_SHIPMENT (shipment), NULL);
+
+  switch (waybill_shipment_get_status (shipment))
+    {
+    case WAYBILL_STATUS_DELIVERED:
+      if (waybill_shipment_get_delivered_at (shipment) == NULL)
+        return g_strdup (_("Delivered"));
+      day = format_day (waybill_shipment_get_delivered_at (shipment), now);
+      /* Translators: %s is a day such as "today" or "Tue 3 Dec" */
+      return g_strdup_printf (_("Delivered %s"), day);
+
+    case WAYBILL_STATUS_EXCEPTION:
+      if (waybill_shipment_get_exception_reason (shipment) == WAYBILL_EXCEPTION_NONE)
+        return g_strdup (_("Problem with the delivery"));
+      /* Translators: %s is the reason, such as "Held in customs" */
+      return g_strdup_printf (_("Problem: %s"),
+                              waybill_exception_reason_get_label (waybill_shipment_get_exception_reason (shipment)));
+
+    case WAYBILL_STATUS_RETURNED:
+      return g_strdup (_("Returned to sender"));
+
+    case WAYBILL_STATUS_EXPIRED:
+      return g_strdup (_("The carrier stopped reporting"));
+
+    case WAYBILL_STATUS_AVAILABLE_FOR_PICKUP:
+      return g_strdup (_("Waiting to be collected"));
+
+    case WAYBILL_STATUS_FAILED_ATTEMPT:
+      return g_strdup (_("Delivery attempt failed"));
+
+    default:
+      break;
+    }
+
+  eta = waybill_shipment_get_estimated_to (shipment);
+  if (eta == NULL)
+    eta = waybill_shipment_get_estimated_from (shipment);
+  if (eta == NULL)
+    return g_strdup (_("No delivery date yet"));
+
+  day = format_day (eta, now);
+  if (waybill_shipment_get_delayed (shipment) && g_date_time_compare (eta, now) < 0)
+    /* Translators: %s is a day such as "yesterday" or "Tue 3 Dec" */
+    return g_strdup_printf (_("Was due %s"), day);
+
+  /* Translators: %s is a day such as "today" or "Tue 3 Dec" */
+  return g_strdup_printf (_("Arrives %s"), day);
+}
+
+/**
+ * waybill_format_order_line:
+ *
+ * The delivery line of the order's primary shipment, or of the order's
+ * stage when it has none.
+ *
+ * Returns: (transfer full): the line
+ */
+char *
+waybill_format_order_line (WaybillOrder *order,
+                           GDateTime    *now)
+{
+  WaybillShipment *shipment;
+
+  g_return_val_if_fail (WAYBILL_IS_ORDER (order), NULL);
+
+  shipment = waybill_order_get_primary_shipment (order);
+  if (shipment != NULL)
+    return waybill_format_delivery_line (shipment, now);
+
+  switch (waybill_order_get_stage (order))
+    {
+    case WAYBILL_STATUS_CANCELLED:
+      return g_strdup (_("Cancelled"));
+    case WAYBILL_STATUS_SHIPPED:
+      return g_strdup (_("Shipped, no tracking number"));
+    default:
+      return g_strdup (_("Not shipped yet"));
+    }
+}
+
+/**
+ * waybill_format_date_time:
+ *
+ * A time in the user's time zone and locale, for timelines.
+ *
+ * Returns: (transfer full): the text
+ */
+char *
+waybill_format_date_time (GDateTime *time)
+{
+  g_autoptr(GDateTime) local = NULL;
+
+  g_return_val_if_fail (time != NULL, NULL);
+
+  local = g_date_time_to_local (time);
+
+  /* Translators: a date and time such as "Tue 3 Dec, 14:05", see strftime(3) */
+  return g_date_time_format (local, _("%a %-d %b, %H:%M"));
+}
+
+/**
+ * waybill_format_iso8601:
+ *
+ * ISO 8601 with a numeric UTC offset, in the time's own zone.
+ *
+ * Returns: (transfer full) (nullable): the text, %NULL for a %NULL time
+ */
+char *
+waybill_format_iso8601 (GDateTime *time)
+{
+  if (time == NULL)
+    return NULL;
+
+  return g_date_time_format (time, "%Y-%m-%dT%H:%M:%S%:z");
+}

@@ -1,0 +1,142 @@
+/* waybill-store-schema.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "waybill-store"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "waybill-store-private.h"
+
+/* Ordered migrations.  migrations[i] takes a database from version i to
+ * version i + 1; PRAGMA user_version holds the version reached.  A released
+ * migration is never edited: a change of schema is a new entry.
+ *
+ * Times are Unix seconds (UTC).  Event times keep the offset the carrier
+ * gave in utc_offset (seconds), or NULL when the carrier gave a local time
+ * without one; such a time is stored as if it were UTC. */
+static const char * const migrations[] = {
+  /* 0 -> 1: the first released schema. */
+  "CREATE TABLE orders ("
+  "  id INTEGER PRIMARY KEY,"
+  "  order_number TEXT NOT NULL UNIQUE CHECK (length(order_number) > 0),"
+  "  customer TEXT NOT NULL DEFAULT '',"
+  "  email TEXT,"
+  "  phone TEXT,"
+  "  address TEXT,"
+  "  items TEXT,"
+  "  total REAL,"
+  "  currency TEXT,"
+  "  note TEXT,"
+  "  stage TEXT NOT NULL DEFAULT 'received'"
+  "    CHECK (stage IN ('received', 'processing', 'shipped', 'cancelled')),"
+  "  archived INTEGER NOT NULL DEFAULT 0 CHECK (archived IN (0, 1)),"
+  "  created INTEGER NOT NULL,"
+  "  updated INTEGER NOT NULL"
+  ");"
+  "CREATE TABLE shipments ("
+  "  id INTEGER PRIMARY KEY,"
+  "  order_id INTEGER NOT NULL REFERENCES orders (id) ON DELETE CASCADE,"
+  "  carrier TEXT,"
+  "  tracking_number TEXT NOT NULL CHECK (length(tracking_number) > 0),"
+  "  status TEXT NOT NULL DEFAULT 'pending',"
+  "  sub_status TEXT,"
+  "  exception_reason TEXT,"
+  "  estimated_from INTEGER,"
+  "  estimated_to INTEGER,"
+  "  delivered_at INTEGER,"
+  "  signed_by TEXT,"
+  "  last_event_at INTEGER,"
+  "  last_checked INTEGER,"
+  "  next_check INTEGER,"
+  "  failure_count INTEGER NOT NULL DEFAULT 0,"
+  "  last_error TEXT,"
+  "  UNIQUE (order_id, tracking_number)"
+  ");"
+  "CREATE INDEX shipments_order ON shipments (order_id);"
+  "CREATE INDEX shipments_tracking ON shipments (tracking_number);"
+  "CREATE TABLE tracking_events ("
+  "  id INTEGER PRIMARY KEY,"
+  "  shipment_id INTEGER NOT NULL REFERENCES shipments (id) ON DELETE CASCADE,"
+  "  time INTEGER NOT NULL,"
+  "  utc_offset INTEGER,"
+  "  status TEXT NOT NULL,"
+  "  code TEXT NOT NULL DEFAULT '',"
+  "  description TEXT NOT NULL DEFAULT '',"
+  "  location TEXT,"
+  "  UNIQUE (shipment_id, time, code, description)"
+  ");"
+  "CREATE TABLE notifications ("
+  "  id INTEGER PRIMARY KEY,"
+  "  shipment_id INTEGER NOT NULL REFERENCES shipments (id) ON DELETE CASCADE,"
+  "  status TEXT NOT NULL,"
+  "  announced_at INTEGER NOT NULL,"
+  "  UNIQUE (shipment_id, status)"
+  ");",
+
+  /* 1 -> 2: the order list filters and sorts on a summary of each order's
+   * shipments, kept on the order row; a delayed flag; the full-text search
+   * index.  The summary and the index are filled from the existing data. */
+  "ALTER TABLE orders ADD COLUMN status TEXT NOT NULL DEFAULT 'received';"
+  "ALTER TABLE orders ADD COLUMN delayed INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE orders ADD COLUMN eta INTEGER;"
+  "ALTER TABLE orders ADD COLUMN last_update INTEGER;"
+  "ALTER TABLE shipments ADD COLUMN delayed INTEGER NOT NULL DEFAULT 0;"
+  "UPDATE orders SET status = stage, last_update = updated;"
+  "CREATE INDEX orders_created ON orders (archived, created DESC);"
+  "CREATE INDEX orders_status ON orders (archived, status, created DESC);"
+  "CREATE INDEX orders_eta ON orders (archived, eta);"
+  "CREATE INDEX orders_last_update ON orders (archived, last_update DESC);"
+  "CREATE INDEX shipments_next_check ON shipments (next_check);"
+  "CREATE VIRTUAL TABLE search USING fts5 ("
+  "  order_number, customer, email, tracking,"
+  "  tokenize = 'unicode61 remove_diacritics 2',"
+  "  prefix = '1 2 3'"
+  ");"
+  "INSERT INTO search (rowid, order_number, customer, email, tracking)"
+  "  SELECT o.id, o.order_number, o.customer, coalesce (o.email, ''),"
+  "         coalesce ((SELECT group_concat (s.tracking_number, ' ')"
+  "                    FROM shipments s WHERE s.order_id = o.id), '')"
+  "  FROM orders o;",
+};
+
+G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == WAYBILL_STORE_SCHEMA_VERSION);
+
+/* Runs the migrations from @from_version up to the current version, each
+ * in its own transaction together with its new user_version, so that a
+ * crash leaves the database at one version or the next, never between. */
+gboolean
+waybill_store_schema_migrate (sqlite3  *db,
+                              int       from_version,
+                              GError  **error)
+{
+  g_assert (from_version >= 0 && from_version <= WAYBILL_STORE_SCHEMA_VERSION);
+
+  for (int v = from_version; v < WAYBILL_STORE_SCHEMA_VERSION; v++)
+    {
+      g_autofree char *sql = NULL;
+      int rc;
+
+      sql = g_strdup_printf ("BEGIN IMMEDIATE;"
+                             "%s"
+                             "PRAGMA user_version = %d;"
+                             "PRAGMA application_id = %d;"
+                             "COMMIT;",
+                             migrations[v], v + 1, WAYBILL_STORE_APPLICATION_ID);
+      rc = sqlite3_exec (db, sql, NULL, NULL, NULL);
+      if (rc != SQLITE_OK)
+        {
+          waybill_store_set_error_from_db (error, db, rc, sqlite3_db_filename (db, "main"));
+          sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
+          g_prefix_error (error, _("Could not upgrade the database to version %d: "), v + 1);
+          return FALSE;
+        }
+
+      g_debug ("Upgraded database to schema version %d", v + 1);
+    }
+
+  return TRUE;
+}

@@ -1,0 +1,171 @@
+/* waybill-store.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "waybill-order.h"
+#include "waybill-shipment.h"
+#include "waybill-tracking-result.h"
+
+G_BEGIN_DECLS
+
+#define WAYBILL_STORE_ERROR (waybill_store_error_quark ())
+
+typedef enum
+{
+  WAYBILL_STORE_ERROR_FAILED,
+  WAYBILL_STORE_ERROR_NOT_A_DATABASE,
+  WAYBILL_STORE_ERROR_TOO_NEW,
+  WAYBILL_STORE_ERROR_READ_ONLY,
+  WAYBILL_STORE_ERROR_DISK_FULL,
+  WAYBILL_STORE_ERROR_BUSY,
+  WAYBILL_STORE_ERROR_CORRUPT,
+  WAYBILL_STORE_ERROR_NOT_FOUND,
+  WAYBILL_STORE_ERROR_DUPLICATE,
+  WAYBILL_STORE_ERROR_INVALID,
+} WaybillStoreError;
+
+/* The quick filters of the order list.  Every filter but ARCHIVED leaves
+ * archived orders out. */
+typedef enum
+{
+  WAYBILL_FILTER_ALL,
+  WAYBILL_FILTER_ACTIVE,
+  WAYBILL_FILTER_ATTENTION,
+  WAYBILL_FILTER_OUT_FOR_DELIVERY,
+  WAYBILL_FILTER_DELIVERED,
+  WAYBILL_FILTER_ARCHIVED,
+  WAYBILL_N_FILTERS,
+} WaybillFilter;
+
+typedef enum
+{
+  WAYBILL_SORT_NEWEST,
+  WAYBILL_SORT_ESTIMATED_DELIVERY,
+  WAYBILL_SORT_LAST_UPDATE,
+  WAYBILL_N_SORTS,
+} WaybillSort;
+
+typedef struct
+{
+  WaybillFilter filter;
+  /* WAYBILL_STATUS_INVALID for any status */
+  WaybillStatus status;
+  WaybillSort   sort;
+} WaybillOrderQuery;
+
+#define WAYBILL_ORDER_QUERY_INIT { WAYBILL_FILTER_ALL, WAYBILL_STATUS_INVALID, WAYBILL_SORT_NEWEST }
+
+/* The schema version this build writes; see waybill-store-schema.c. */
+#define WAYBILL_STORE_SCHEMA_VERSION 2
+
+#define WAYBILL_TYPE_STORE (waybill_store_get_type ())
+
+G_DECLARE_FINAL_TYPE (WaybillStore, waybill_store, WAYBILL, STORE, GObject)
+
+GQuark            waybill_store_error_quark        (void);
+
+WaybillStore     *waybill_store_open               (const char               *path,
+                                                    GError                  **error);
+const char       *waybill_store_get_path           (WaybillStore             *self);
+void              waybill_store_watch              (WaybillStore             *self,
+                                                    guint                     interval_ms);
+gboolean          waybill_store_check_for_changes  (WaybillStore             *self);
+
+/* Orders */
+gboolean          waybill_store_create_order       (WaybillStore             *self,
+                                                    WaybillOrder             *order,
+                                                    GError                  **error);
+gboolean          waybill_store_update_order       (WaybillStore             *self,
+                                                    WaybillOrder             *order,
+                                                    GError                  **error);
+gboolean          waybill_store_delete_order       (WaybillStore             *self,
+                                                    gint64                    order_id,
+                                                    GError                  **error);
+gboolean          waybill_store_set_archived       (WaybillStore             *self,
+                                                    gint64                    order_id,
+                                                    gboolean                  archived,
+                                                    GError                  **error);
+WaybillOrder     *waybill_store_get_order          (WaybillStore             *self,
+                                                    gint64                    order_id,
+                                                    GError                  **error);
+WaybillOrder     *waybill_store_find_order         (WaybillStore             *self,
+                                                    const char               *order_number,
+                                                    GError                  **error);
+WaybillOrder     *waybill_store_find_by_tracking   (WaybillStore             *self,
+                                                    const char               *tracking_number,
+                                                    GError                  **error);
+GPtrArray        *waybill_store_list_orders        (WaybillStore             *self,
+                                                    const WaybillOrderQuery  *query,
+                                                    guint                     offset,
+                                                    guint                     limit,
+                                                    GError                  **error);
+gint64            waybill_store_count_orders       (WaybillStore             *self,
+                                                    const WaybillOrderQuery  *query,
+                                                    GError                  **error);
+GPtrArray        *waybill_store_search             (WaybillStore             *self,
+                                                    const char               *text,
+                                                    guint                     limit,
+                                                    GError                  **error);
+
+/* Shipments */
+gboolean          waybill_store_add_shipment       (WaybillStore             *self,
+                                                    gint64                    order_id,
+                                                    WaybillShipment          *shipment,
+                                                    GError                  **error);
+gboolean          waybill_store_update_shipment    (WaybillStore             *self,
+                                                    WaybillShipment          *shipment,
+                                                    GError                  **error);
+gboolean          waybill_store_remove_shipment    (WaybillStore             *self,
+                                                    gint64                    shipment_id,
+                                                    GError                  **error);
+WaybillShipment  *waybill_store_get_shipment       (WaybillStore             *self,
+                                                    gint64                    shipment_id,
+                                                    GError                  **error);
+gboolean          waybill_store_load_events        (WaybillStore             *self,
+                                                    WaybillShipment          *shipment,
+                                                    GError                  **error);
+gboolean          waybill_store_add_event          (WaybillStore             *self,
+                                                    gint64                    shipment_id,
+                                                    WaybillTrackingEvent     *event,
+                                                    GError                  **error);
+gboolean          waybill_store_record_result      (WaybillStore             *self,
+                                                    gint64                    shipment_id,
+                                                    const WaybillTrackingResult *result,
+                                                    GDateTime                *checked_at,
+                                                    WaybillStatus            *out_previous,
+                                                    GError                  **error);
+gboolean          waybill_store_record_results     (WaybillStore             *self,
+                                                    guint                     n_results,
+                                                    const gint64             *shipment_ids,
+                                                    WaybillTrackingResult * const *results,
+                                                    GDateTime                *checked_at,
+                                                    WaybillStatus            *out_previous,
+                                                    GError                  **error);
+gboolean          waybill_store_record_failure     (WaybillStore             *self,
+                                                    gint64                    shipment_id,
+                                                    const char               *message,
+                                                    GDateTime                *checked_at,
+                                                    GError                  **error);
+
+/* Announced notifications */
+gboolean          waybill_store_mark_announced     (WaybillStore             *self,
+                                                    gint64                    shipment_id,
+                                                    WaybillStatus             status,
+                                                    gboolean                 *out_was_new,
+                                                    GError                  **error);
+
+/* Bulk writes (demo data, imports): one transaction around many calls. */
+gboolean          waybill_store_begin              (WaybillStore             *self,
+                                                    GError                  **error);
+gboolean          waybill_store_commit             (WaybillStore             *self,
+                                                    GError                  **error);
+void              waybill_store_rollback           (WaybillStore             *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (WaybillOrderQuery, g_free)
+
+G_END_DECLS

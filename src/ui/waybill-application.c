@@ -1,0 +1,184 @@
+/* waybill-application.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "waybill-application"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "waybill-application.h"
+#include "waybill-paths.h"
+#include "waybill-store.h"
+#include "waybill-window.h"
+
+/* How often the window looks for changes made by another process (the
+ * command line, a second window's refresh). */
+#define WATCH_INTERVAL_MS 1000
+
+struct _WaybillApplication
+{
+  AdwApplication  parent_instance;
+
+  char           *data_dir;
+  WaybillStore   *store;
+  GError         *store_error;
+};
+
+G_DEFINE_FINAL_TYPE (WaybillApplication, waybill_application, ADW_TYPE_APPLICATION)
+
+WaybillApplication *
+waybill_application_new (void)
+{
+  return g_object_new (WAYBILL_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       "resource-base-path", "/io/github/waybill/Waybill",
+                       NULL);
+}
+
+static int
+waybill_application_handle_local_options (GApplication *app,
+                                          GVariantDict *options)
+{
+  WaybillApplication *self = WAYBILL_APPLICATION (app);
+  const char *data_dir = NULL;
+
+  if (g_variant_dict_lookup (options, "data-dir", "^&ay", &data_dir))
+    self->data_dir = g_strdup (data_dir);
+
+  return -1;
+}
+
+static void
+ensure_store (WaybillApplication *self)
+{
+  g_autofree char *path = NULL;
+
+  if (self->store != NULL || self->store_error != NULL)
+    return;
+
+  path = waybill_paths_get_database_path (self->data_dir);
+  self->store = waybill_store_open (path, &self->store_error);
+  if (self->store != NULL)
+    waybill_store_watch (self->store, WATCH_INTERVAL_MS);
+  else
+    g_warning ("%s", self->store_error->message);
+}
+
+static void
+waybill_application_activate (GApplication *app)
+{
+  WaybillApplication *self = WAYBILL_APPLICATION (app);
+  GtkWindow *window;
+
+  window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  if (window == NULL)
+    {
+      ensure_store (self);
+      window = GTK_WINDOW (waybill_window_new (self, self->store, self->store_error));
+    }
+
+  gtk_window_present (window);
+}
+
+static void
+quit_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  g_application_quit (G_APPLICATION (user_data));
+}
+
+static void
+about_action (GSimpleAction *action,
+              GVariant      *parameter,
+              gpointer       user_data)
+{
+  static const char *developers[] = { "The Waybill developers", NULL };
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (user_data));
+
+  adw_show_about_window (window,
+                         "application-name", _("Waybill"),
+                         "application-icon", APP_ID,
+                         "developer-name", _("The Waybill developers"),
+                         "version", PACKAGE_VERSION,
+                         "website", "https://github.com/waybill/waybill",
+                         "issue-url", "https://github.com/waybill/waybill/issues",
+                         "license-type", GTK_LICENSE_GPL_3_0,
+                         "developers", developers,
+                         /* Translators: put your names here, one per line */
+                         "translator-credits", _("translator-credits"),
+                         NULL);
+}
+
+static const GActionEntry app_actions[] = {
+  { "quit", quit_action },
+  { "about", about_action },
+};
+
+static void
+waybill_application_startup (GApplication *app)
+{
+  static const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *close_accels[] = { "<Control>w", NULL };
+  static const char *search_accels[] = { "<Control>f", NULL };
+
+  G_APPLICATION_CLASS (waybill_application_parent_class)->startup (app);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions), app);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "window.close", close_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.search", search_accels);
+}
+
+static void
+waybill_application_dispose (GObject *object)
+{
+  WaybillApplication *self = WAYBILL_APPLICATION (object);
+
+  g_clear_object (&self->store);
+
+  G_OBJECT_CLASS (waybill_application_parent_class)->dispose (object);
+}
+
+static void
+waybill_application_finalize (GObject *object)
+{
+  WaybillApplication *self = WAYBILL_APPLICATION (object);
+
+  g_clear_pointer (&self->data_dir, g_free);
+  g_clear_error (&self->store_error);
+
+  G_OBJECT_CLASS (waybill_application_parent_class)->finalize (object);
+}
+
+static void
+waybill_application_class_init (WaybillApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->dispose = waybill_application_dispose;
+  object_class->finalize = waybill_application_finalize;
+  app_class->activate = waybill_application_activate;
+  app_class->startup = waybill_application_startup;
+  app_class->handle_local_options = waybill_application_handle_local_options;
+}
+
+static void
+waybill_application_init (WaybillApplication *self)
+{
+  const GOptionEntry entries[] = {
+    { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+      N_("Use the database in DIR"), N_("DIR") },
+    { NULL }
+  };
+
+  g_application_add_main_option_entries (G_APPLICATION (self), entries);
+  g_application_set_option_context_summary (G_APPLICATION (self),
+                                            _("Opens the Waybill window. Run “waybill --help” "
+                                              "for the command-line verbs."));
+}

@@ -1,0 +1,339 @@
+/* waybill-order-detail.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "waybill-order-detail"
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+
+#include "waybill-format.h"
+#include "waybill-order-detail.h"
+#include "waybill-status-style.h"
+
+/* The selected order: who ordered what, where the parcels are, and each
+ * parcel's timeline, newest event first.  The order it is given must have
+ * its shipments' events loaded. */
+struct _WaybillOrderDetail
+{
+  GtkWidget     parent_instance;
+
+  WaybillOrder *order;
+  GPtrArray    *shipment_groups;
+
+  GtkLabel     *number_label;
+  GtkLabel     *customer_label;
+  GtkLabel     *contact_label;
+  GtkWidget    *status_pill;
+  GtkImage     *status_icon;
+  GtkLabel     *status_label;
+  AdwActionRow *delivery_row;
+  AdwActionRow *items_row;
+  AdwActionRow *address_row;
+  AdwActionRow *note_row;
+  GtkBox       *shipments_box;
+};
+
+G_DEFINE_FINAL_TYPE (WaybillOrderDetail, waybill_order_detail, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_ORDER,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+set_row (AdwActionRow *row,
+         const char   *text)
+{
+  adw_action_row_set_subtitle (row, text ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (row), text != NULL && *text != '\0');
+}
+
+static GtkWidget *
+make_event_row (WaybillTrackingEvent *event,
+                gboolean              newest)
+{
+  g_autofree char *when = waybill_format_date_time (waybill_tracking_event_get_time (event));
+  const char *location = waybill_tracking_event_get_location (event);
+  const char *description = waybill_tracking_event_get_description (event);
+  WaybillStatus status = waybill_tracking_event_get_status (event);
+  g_autofree char *subtitle = NULL;
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *icon = gtk_image_new_from_icon_name (waybill_status_get_icon_name (status));
+
+  if (location != NULL)
+    /* Translators: an event's time and place, such as "Tue 3 Dec, 14:05 · Memphis, TN" */
+    subtitle = g_strdup_printf (_("%s · %s"), when, location);
+  else
+    subtitle = g_strdup (when);
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
+                                 description && *description ? description
+                                                             : waybill_status_get_label (status));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 3);
+
+  gtk_widget_add_css_class (icon, "timeline-icon");
+  gtk_widget_add_css_class (icon, waybill_status_get_style_class (status));
+  if (newest)
+    gtk_widget_add_css_class (row, "timeline-newest");
+  gtk_widget_set_tooltip_text (icon, waybill_status_get_label (status));
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+
+  return row;
+}
+
+static char *
+describe_check (WaybillShipment *shipment)
+{
+  GDateTime *checked = waybill_shipment_get_last_checked (shipment);
+  g_autofree char *when = NULL;
+
+  if (checked == NULL)
+    return g_strdup (_("Not checked with the carrier yet"));
+
+  when = waybill_format_date_time (checked);
+  /* Translators: %s is a time such as "Tue 3 Dec, 14:05" */
+  return g_strdup_printf (_("Last checked %s"), when);
+}
+
+static GtkWidget *
+make_shipment_group (WaybillShipment *shipment)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *title = NULL;
+  g_autofree char *line = waybill_format_delivery_line (shipment, now);
+  g_autofree char *checked = describe_check (shipment);
+  g_autofree char *description = NULL;
+  const char *carrier = waybill_shipment_get_carrier (shipment);
+  const char *error = waybill_shipment_get_last_error (shipment);
+  GPtrArray *events = waybill_shipment_get_events (shipment);
+  GtkWidget *group = adw_preferences_group_new ();
+  GtkWidget *pill = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
+  GtkWidget *pill_icon = gtk_image_new ();
+  GtkWidget *pill_label = gtk_label_new (NULL);
+
+  title = g_strdup_printf ("%s %s", carrier ? carrier : _("Unknown carrier"),
+                           waybill_shipment_get_tracking_number (shipment));
+  if (error != NULL)
+    /* Translators: the delivery line, when it was checked, and the last error */
+    description = g_strdup_printf (_("%s\n%s — %s"), line, checked, error);
+  else
+    description = g_strdup_printf ("%s\n%s", line, checked);
+
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), title);
+  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group), description);
+
+  gtk_widget_add_css_class (pill, "status-pill");
+  gtk_widget_set_valign (pill, GTK_ALIGN_START);
+  gtk_box_append (GTK_BOX (pill), pill_icon);
+  gtk_box_append (GTK_BOX (pill), pill_label);
+  waybill_status_style_apply (pill, GTK_IMAGE (pill_icon), GTK_LABEL (pill_label),
+                              waybill_shipment_get_status (shipment));
+  adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (group), pill);
+
+  if (events->len == 0)
+    {
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("No tracking events yet"));
+      gtk_widget_add_css_class (row, "dim-label");
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+    }
+
+  for (guint i = 0; i < events->len; i++)
+    adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
+                               make_event_row (g_ptr_array_index (events, i), i == 0));
+
+  return group;
+}
+
+static void
+clear_shipments (WaybillOrderDetail *self)
+{
+  for (guint i = 0; i < self->shipment_groups->len; i++)
+    gtk_box_remove (self->shipments_box, g_ptr_array_index (self->shipment_groups, i));
+  g_ptr_array_set_size (self->shipment_groups, 0);
+}
+
+static void
+update (WaybillOrderDetail *self)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *title = NULL;
+  g_autofree char *contact = NULL;
+  g_autofree char *line = NULL;
+  GPtrArray *shipments;
+  const char *email, *phone;
+
+  clear_shipments (self);
+
+  if (self->order == NULL)
+    return;
+
+  title = g_strdup_printf (_("Order %s"), waybill_order_get_order_number (self->order));
+  gtk_label_set_label (self->number_label, title);
+  gtk_label_set_label (self->customer_label, waybill_order_get_customer (self->order));
+
+  email = waybill_order_get_email (self->order);
+  phone = waybill_order_get_phone (self->order);
+  if (email && phone)
+    contact = g_strdup_printf ("%s · %s", email, phone);
+  else
+    contact = g_strdup (email ? email : phone ? phone : "");
+  gtk_label_set_label (self->contact_label, contact);
+  gtk_widget_set_visible (GTK_WIDGET (self->contact_label), *contact != '\0');
+
+  waybill_status_style_apply (self->status_pill, self->status_icon, self->status_label,
+                              waybill_order_get_display_status (self->order));
+
+  line = waybill_format_order_line (self->order, now);
+  if (waybill_order_get_delayed (self->order))
+    {
+      g_autofree char *delayed = g_strdup_printf (_("%s (delayed)"), line);
+
+      set_row (self->delivery_row, delayed);
+    }
+  else
+    set_row (self->delivery_row, line);
+  set_row (self->items_row, waybill_order_get_items (self->order));
+  set_row (self->address_row, waybill_order_get_address (self->order));
+  set_row (self->note_row, waybill_order_get_note (self->order));
+
+  shipments = waybill_order_get_shipments (self->order);
+  for (guint i = 0; i < shipments->len; i++)
+    {
+      GtkWidget *group = make_shipment_group (g_ptr_array_index (shipments, i));
+
+      gtk_box_append (self->shipments_box, group);
+      g_ptr_array_add (self->shipment_groups, group);
+    }
+}
+
+static void
+waybill_order_detail_dispose (GObject *object)
+{
+  WaybillOrderDetail *self = WAYBILL_ORDER_DETAIL (object);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), WAYBILL_TYPE_ORDER_DETAIL);
+  /* The template's top box is not a bound child: unparent it here. */
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self));
+       child != NULL;
+       child = gtk_widget_get_first_child (GTK_WIDGET (self)))
+    gtk_widget_unparent (child);
+  g_clear_object (&self->order);
+
+  G_OBJECT_CLASS (waybill_order_detail_parent_class)->dispose (object);
+}
+
+static void
+waybill_order_detail_finalize (GObject *object)
+{
+  WaybillOrderDetail *self = WAYBILL_ORDER_DETAIL (object);
+
+  g_clear_pointer (&self->shipment_groups, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (waybill_order_detail_parent_class)->finalize (object);
+}
+
+static void
+waybill_order_detail_get_property (GObject    *object,
+                                   guint       prop_id,
+                                   GValue     *value,
+                                   GParamSpec *pspec)
+{
+  WaybillOrderDetail *self = WAYBILL_ORDER_DETAIL (object);
+
+  switch (prop_id)
+    {
+    case PROP_ORDER:
+      g_value_set_object (value, self->order);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+waybill_order_detail_set_property (GObject      *object,
+                                   guint         prop_id,
+                                   const GValue *value,
+                                   GParamSpec   *pspec)
+{
+  WaybillOrderDetail *self = WAYBILL_ORDER_DETAIL (object);
+
+  switch (prop_id)
+    {
+    case PROP_ORDER:
+      waybill_order_detail_set_order (self, g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+waybill_order_detail_class_init (WaybillOrderDetailClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = waybill_order_detail_dispose;
+  object_class->finalize = waybill_order_detail_finalize;
+  object_class->get_property = waybill_order_detail_get_property;
+  object_class->set_property = waybill_order_detail_set_property;
+
+  properties[PROP_ORDER] =
+    g_param_spec_object ("order", NULL, NULL, WAYBILL_TYPE_ORDER,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/waybill/Waybill/waybill-order-detail.ui");
+  gtk_widget_class_bind_template_child (widget_class, WaybillOrderDetail, number_label);
+  gtk_widget_class_bind_template_child (widget_class, WaybillOrderDetail, customer_label);
+  gtk_widget_class_bind_template_child (widget_class, WaybillOrderDetail, contact_label);
+  gtk_widget_class_bind_template_child (widget_class, WaybillOrderDetail, status_pill);
+  gtk_widget_class_bind_template_child (widget_class, WaybillOrderDetail, status_icon);
+  gtk_widget_class_bind_template_child (widget_class, WaybillOrderDetail, status_label);
+  gtk_widget_class_bind_template_child (widget_class, WaybillOrderDetail, delivery_row);
+  gtk_widget_class_bind_template_child (widget_class, WaybillOrderDetail, items_row);
+  gtk_widget_class_bind_template_child (widget_class, WaybillOrderDetail, address_row);
+  gtk_widget_class_bind_template_child (widget_class, WaybillOrderDetail, note_row);
+  gtk_widget_class_bind_template_child (widget_class, WaybillOrderDetail, shipments_box);
+}
+
+static void
+waybill_order_detail_init (WaybillOrderDetail *self)
+{
+  self->shipment_groups = g_ptr_array_new ();
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+WaybillOrder *
+waybill_order_detail_get_order (WaybillOrderDetail *self)
+{
+  g_return_val_if_fail (WAYBILL_IS_ORDER_DETAIL (self), NULL);
+
+  return self->order;
+}
+
+void
+waybill_order_detail_set_order (WaybillOrderDetail *self,
+                                WaybillOrder       *order)
+{
+  g_return_if_fail (WAYBILL_IS_ORDER_DETAIL (self));
+  g_return_if_fail (order == NULL || WAYBILL_IS_ORDER (order));
+
+  /* A reload gives a new object for the same order: always redraw. */
+  g_set_object (&self->order, order);
+  update (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ORDER]);
+}

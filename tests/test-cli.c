@@ -1,0 +1,393 @@
+/* test-cli.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+
+/* Runs the real binary on a private data folder, as a user or a script
+ * would, and checks its output, JSON and exit codes. */
+
+typedef struct
+{
+  char *dir;
+} Fixture;
+
+typedef struct
+{
+  int   status;
+  char *out;
+  char *err;
+} Run;
+
+static void
+run_clear (Run *run)
+{
+  g_free (run->out);
+  g_free (run->err);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
+
+static void
+waybill (Run        *run,
+         const char *data_dir,
+         ...)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  const char *binary = g_getenv ("WAYBILL_BINARY");
+  const char *arg;
+  va_list ap;
+  int wait_status = 0;
+
+  g_assert_nonnull (binary);
+  g_ptr_array_add (args, (char *) binary);
+  va_start (ap, data_dir);
+  while ((arg = va_arg (ap, const char *)) != NULL)
+    g_ptr_array_add (args, (char *) arg);
+  va_end (ap);
+  if (data_dir != NULL)
+    {
+      g_ptr_array_add (args, (char *) "--data-dir");
+      g_ptr_array_add (args, (char *) data_dir);
+    }
+  g_ptr_array_add (args, NULL);
+
+  g_spawn_sync (NULL, (char **) args->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                &run->out, &run->err, &wait_status, &error);
+  g_assert_no_error (error);
+  run->status = WIFEXITED (wait_status) ? WEXITSTATUS (wait_status) : -1;
+}
+
+static JsonNode *
+parse (const char *text)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  json_parser_load_from_data (parser, text, -1, &error);
+  g_assert_no_error (error);
+
+  return json_node_copy (json_parser_get_root (parser));
+}
+
+static void
+assert_one_error_line (Run *run)
+{
+  g_assert_cmpint (run->status, ==, 1);
+  g_assert_true (g_str_has_prefix (run->err, "waybill"));
+  g_assert_true (g_str_has_suffix (run->err, "\n"));
+  /* Exactly one line. */
+  g_assert_true (strchr (run->err, '\n') == run->err + strlen (run->err) - 1);
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  fixture->dir = g_dir_make_tmp ("waybill-cli-XXXXXX", NULL);
+  g_assert_nonnull (fixture->dir);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_remove (child);
+    }
+  g_rmdir (path);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  remove_tree (fixture->dir);
+  g_free (fixture->dir);
+}
+
+static void
+test_help (Fixture       *fixture,
+           gconstpointer  data)
+{
+  static const char * const verbs[] = { "add", "list", "show", "lookup", "demo" };
+  g_auto(Run) top = { 0 };
+
+  waybill (&top, NULL, "--help", NULL);
+  g_assert_cmpint (top.status, ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (verbs); i++)
+    {
+      g_auto(Run) run = { 0 };
+
+      g_assert_nonnull (strstr (top.out, verbs[i]));
+      waybill (&run, NULL, verbs[i], "--help", NULL);
+      g_assert_cmpint (run.status, ==, 0);
+      g_assert_nonnull (strstr (run.out, "--data-dir"));
+      g_assert_nonnull (strstr (run.out, "--json"));
+    }
+}
+
+static void
+test_add_show_list (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_auto(Run) add = { 0 };
+  g_auto(Run) show = { 0 };
+  g_auto(Run) by_tracking = { 0 };
+  g_auto(Run) list = { 0 };
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(JsonNode) list_node = NULL;
+  JsonObject *order, *shipment;
+  JsonArray *shipments;
+
+  waybill (&add, fixture->dir, "add", "--order", "1042", "--customer", "Anna Müller",
+           "--email", "anna@example.com", "--phone", "+44 20 7946 0000",
+           "--carrier", "ups", "--tracking", "1Z 999AA1 0123456784", NULL);
+  g_assert_cmpint (add.status, ==, 0);
+  g_assert_nonnull (strstr (add.out, "1042"));
+  g_assert_cmpstr (add.err, ==, "");
+
+  waybill (&show, fixture->dir, "show", "1042", "--json", NULL);
+  g_assert_cmpint (show.status, ==, 0);
+  node = parse (show.out);
+  order = json_node_get_object (node);
+  g_assert_cmpstr (json_object_get_string_member (order, "order_number"), ==, "1042");
+  g_assert_cmpstr (json_object_get_string_member (order, "customer"), ==, "Anna Müller");
+  g_assert_cmpstr (json_object_get_string_member (order, "email"), ==, "anna@example.com");
+  g_assert_cmpstr (json_object_get_string_member (order, "phone"), ==, "+44 20 7946 0000");
+  g_assert_cmpstr (json_object_get_string_member (order, "status"), ==, "pending");
+  g_assert_false (json_object_get_boolean_member (order, "delayed"));
+  g_assert_false (json_object_get_boolean_member (order, "archived"));
+  /* ISO 8601 with an offset. */
+  g_assert_nonnull (g_date_time_new_from_iso8601 (json_object_get_string_member (order, "created"), NULL));
+  g_assert_true (g_str_has_suffix (json_object_get_string_member (order, "created"), "+00:00"));
+  shipments = json_object_get_array_member (order, "shipments");
+  g_assert_cmpuint (json_array_get_length (shipments), ==, 1);
+  shipment = json_array_get_object_element (shipments, 0);
+  g_assert_cmpstr (json_object_get_string_member (shipment, "carrier"), ==, "ups");
+  g_assert_cmpstr (json_object_get_string_member (shipment, "tracking_number"), ==, "1Z999AA10123456784");
+  g_assert_cmpstr (json_object_get_string_member (shipment, "status"), ==, "pending");
+  /* Absent values are null, present as members. */
+  g_assert_true (json_object_has_member (shipment, "estimated_delivery"));
+  g_assert_true (json_object_get_null_member (shipment, "estimated_delivery"));
+  g_assert_true (json_object_get_null_member (shipment, "delivered_at"));
+  g_assert_true (json_object_get_null_member (shipment, "last_checked"));
+  g_assert_true (json_object_get_null_member (shipment, "last_error"));
+  g_assert_true (json_object_get_null_member (shipment, "sub_status"));
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (shipment, "events")), ==, 0);
+
+  /* Found by its tracking number too, typed any way. */
+  waybill (&by_tracking, fixture->dir, "show", "1z999aa10123456784", NULL);
+  g_assert_cmpint (by_tracking.status, ==, 0);
+  g_assert_nonnull (strstr (by_tracking.out, "Anna Müller"));
+
+  waybill (&list, fixture->dir, "list", "--json", NULL);
+  g_assert_cmpint (list.status, ==, 0);
+  list_node = parse (list.out);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (list_node)), ==, 1);
+  order = json_array_get_object_element (json_node_get_array (list_node), 0);
+  shipment = json_array_get_object_element (json_object_get_array_member (order, "shipments"), 0);
+  /* list leaves the events out. */
+  g_assert_false (json_object_has_member (shipment, "events"));
+}
+
+static void
+test_demo_list_show (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_auto(Run) demo = { 0 };
+  g_auto(Run) list = { 0 };
+  g_auto(Run) delivered = { 0 };
+  g_auto(Run) archived = { 0 };
+  g_auto(Run) again = { 0 };
+  g_autoptr(JsonNode) all = NULL;
+  g_autoptr(JsonNode) only = NULL;
+  g_autoptr(JsonNode) arch = NULL;
+  JsonArray *orders;
+  guint with_events = 0;
+
+  waybill (&demo, fixture->dir, "demo", NULL);
+  g_assert_cmpint (demo.status, ==, 0);
+
+  waybill (&list, fixture->dir, "list", "--json", NULL);
+  g_assert_cmpint (list.status, ==, 0);
+  all = parse (list.out);
+  orders = json_node_get_array (all);
+  g_assert_cmpuint (json_array_get_length (orders), >=, 35);
+
+  /* Every listed order shows with its timeline; events newest first. */
+  for (guint i = 0; i < json_array_get_length (orders); i++)
+    {
+      JsonObject *o = json_array_get_object_element (orders, i);
+      g_auto(Run) show = { 0 };
+      g_autoptr(JsonNode) node = NULL;
+      JsonArray *shipments;
+
+      waybill (&show, fixture->dir, "show", json_object_get_string_member (o, "order_number"), "--json", NULL);
+      g_assert_cmpint (show.status, ==, 0);
+      node = parse (show.out);
+      shipments = json_object_get_array_member (json_node_get_object (node), "shipments");
+      for (guint j = 0; j < json_array_get_length (shipments); j++)
+        {
+          JsonArray *events = json_object_get_array_member (json_array_get_object_element (shipments, j), "events");
+
+          for (guint k = 1; k < json_array_get_length (events); k++)
+            {
+              g_autoptr(GDateTime) newer = g_date_time_new_from_iso8601 (
+                json_object_get_string_member (json_array_get_object_element (events, k - 1), "time"), NULL);
+              g_autoptr(GDateTime) older = g_date_time_new_from_iso8601 (
+                json_object_get_string_member (json_array_get_object_element (events, k), "time"), NULL);
+
+              g_assert_nonnull (newer);
+              g_assert_cmpint (g_date_time_compare (newer, older), >=, 0);
+            }
+          with_events += json_array_get_length (events) > 0;
+        }
+    }
+  g_assert_cmpuint (with_events, >=, 20);
+
+  waybill (&delivered, fixture->dir, "list", "--status", "delivered", "--json", NULL);
+  g_assert_cmpint (delivered.status, ==, 0);
+  only = parse (delivered.out);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (only)), >=, 1);
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (only)); i++)
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (json_node_get_array (only), i), "status"), ==, "delivered");
+
+  waybill (&archived, fixture->dir, "list", "--archived", "--json", NULL);
+  arch = parse (archived.out);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (arch)), >=, 1);
+  g_assert_true (json_object_get_boolean_member (json_array_get_object_element (json_node_get_array (arch), 0), "archived"));
+
+  /* A second demo would mix with real orders: refused. */
+  waybill (&again, fixture->dir, "demo", NULL);
+  assert_one_error_line (&again);
+}
+
+static void
+test_lookup (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_auto(Run) a = { 0 };
+  g_auto(Run) b = { 0 };
+  g_auto(Run) lookup = { 0 };
+  g_auto(Run) none = { 0 };
+  g_autoptr(JsonNode) node = NULL;
+  JsonArray *results;
+
+  waybill (&a, fixture->dir, "add", "--order", "5001", "--customer", "Ida Lindqvist", "--email", "ida@example.se", NULL);
+  waybill (&b, fixture->dir, "add", "--order", "50010", "--customer", "Lind Bakery", NULL);
+  g_assert_cmpint (a.status, ==, 0);
+  g_assert_cmpint (b.status, ==, 0);
+
+  waybill (&lookup, fixture->dir, "lookup", "5001", "--json", NULL);
+  g_assert_cmpint (lookup.status, ==, 0);
+  node = parse (lookup.out);
+  results = json_node_get_array (node);
+  g_assert_cmpuint (json_array_get_length (results), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (results, 0), "order_number"), ==, "5001");
+
+  waybill (&none, fixture->dir, "lookup", "nobody-here", NULL);
+  assert_one_error_line (&none);
+}
+
+static void
+test_errors (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_auto(Run) unknown_order = { 0 };
+  g_auto(Run) missing = { 0 };
+  g_auto(Run) bad_option = { 0 };
+  g_auto(Run) bad_status = { 0 };
+  g_auto(Run) bad_verb = { 0 };
+  g_auto(Run) dup1 = { 0 };
+  g_auto(Run) dup2 = { 0 };
+  g_auto(Run) bad_db = { 0 };
+  g_auto(Run) bad_count = { 0 };
+  g_autofree char *bad_dir = g_build_filename (fixture->dir, "bad", NULL);
+  g_autofree char *bad_file = g_build_filename (bad_dir, "waybill.db", NULL);
+  g_autofree char *contents = NULL;
+
+  waybill (&unknown_order, fixture->dir, "show", "999", NULL);
+  assert_one_error_line (&unknown_order);
+  g_assert_nonnull (strstr (unknown_order.err, "999"));
+  g_assert_cmpstr (unknown_order.out, ==, "");
+
+  waybill (&missing, fixture->dir, "add", "--order", "1", NULL);
+  assert_one_error_line (&missing);
+  g_assert_nonnull (strstr (missing.err, "--customer"));
+
+  waybill (&bad_option, fixture->dir, "list", "--frobnicate", NULL);
+  assert_one_error_line (&bad_option);
+
+  waybill (&bad_status, fixture->dir, "list", "--status", "lost-in-space", NULL);
+  assert_one_error_line (&bad_status);
+  g_assert_nonnull (strstr (bad_status.err, "in_transit"));
+
+  waybill (&bad_verb, fixture->dir, "frobnicate", NULL);
+  assert_one_error_line (&bad_verb);
+
+  waybill (&bad_count, fixture->dir, "demo", "--orders", "-3", NULL);
+  assert_one_error_line (&bad_count);
+
+  waybill (&dup1, fixture->dir, "add", "--order", "7", "--customer", "A", NULL);
+  g_assert_cmpint (dup1.status, ==, 0);
+  waybill (&dup2, fixture->dir, "add", "--order", "7", "--customer", "B", NULL);
+  assert_one_error_line (&dup2);
+  g_assert_nonnull (strstr (dup2.err, "already exists"));
+
+  /* A file that is not a database: a clear error, and the file stays. */
+  g_mkdir_with_parents (bad_dir, 0700);
+  g_file_set_contents (bad_file, "hello, I am a text file and not SQLite at all, sorry\n", -1, NULL);
+  waybill (&bad_db, bad_dir, "list", NULL);
+  assert_one_error_line (&bad_db);
+  g_assert_nonnull (strstr (bad_db.err, "not a Waybill database"));
+  g_file_get_contents (bad_file, &contents, NULL, NULL);
+  g_assert_cmpstr (contents, ==, "hello, I am a text file and not SQLite at all, sorry\n");
+}
+
+static void
+test_data_dir_from_environment (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  g_auto(Run) add = { 0 };
+  g_autofree char *db = g_build_filename (fixture->dir, "env", "waybill.db", NULL);
+  g_autofree char *env_dir = g_build_filename (fixture->dir, "env", NULL);
+
+  g_setenv ("WAYBILL_DATA_DIR", env_dir, TRUE);
+  waybill (&add, NULL, "add", "--order", "E-1", "--customer", "Env", NULL);
+  g_unsetenv ("WAYBILL_DATA_DIR");
+  g_assert_cmpint (add.status, ==, 0);
+  g_assert_true (g_file_test (db, G_FILE_TEST_EXISTS));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add ("/waybill/cli/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+
+  ADD ("help", test_help);
+  ADD ("add-show-list", test_add_show_list);
+  ADD ("demo-list-show", test_demo_list_show);
+  ADD ("lookup", test_lookup);
+  ADD ("errors", test_errors);
+  ADD ("data-dir-from-environment", test_data_dir_from_environment);
+
+  return g_test_run ();
+}

@@ -1,0 +1,346 @@
+/* test-window.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+
+#include "waybill-demo.h"
+#include "waybill-order-detail.h"
+#include "waybill-store.h"
+#include "waybill-window.h"
+
+/* The window on a seeded database: it lists the orders, shows the selected
+ * order's timeline, and follows changes written by another connection.
+ * With WAYBILL_SCREENSHOT_DIR set it also saves PNGs of what it showed
+ * (the README's and the metainfo's screenshots are made this way). */
+
+typedef struct
+{
+  char          *dir;
+  char          *path;
+  WaybillStore  *store;
+  WaybillWindow *window;
+} Fixture;
+
+static void
+iterate (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    {
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      g_usleep (1000);
+    }
+}
+
+static void
+save_screenshot (GtkWidget  *widget,
+                 const char *name)
+{
+  const char *dir = g_getenv ("WAYBILL_SCREENSHOT_DIR");
+  g_autofree char *path = NULL;
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  GtkSnapshot *snapshot;
+  int width, height;
+
+  if (dir == NULL)
+    return;
+
+  iterate (300);
+  width = gtk_widget_get_width (widget);
+  height = gtk_widget_get_height (widget);
+  paintable = gtk_widget_paintable_new (widget);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  path = g_build_filename (dir, name, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("Saved %s", path);
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  fixture->dir = g_dir_make_tmp ("waybill-window-XXXXXX", &error);
+  g_assert_no_error (error);
+  fixture->path = g_build_filename (fixture->dir, "waybill.db", NULL);
+  fixture->store = waybill_store_open (fixture->path, &error);
+  g_assert_no_error (error);
+  waybill_demo_fill (fixture->store, 40, 1042, &error);
+  g_assert_no_error (error);
+  waybill_store_watch (fixture->store, 200);
+
+  fixture->window = waybill_window_new (NULL, fixture->store, NULL);
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1100, 720);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  iterate (100);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autofree char *wal = g_strconcat (fixture->path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (fixture->path, "-shm", NULL);
+
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  iterate (50);
+  g_assert_finalize_object (fixture->store);
+  g_remove (fixture->path);
+  g_remove (wal);
+  g_remove (shm);
+  g_rmdir (fixture->dir);
+  g_free (fixture->path);
+  g_free (fixture->dir);
+}
+
+/* Collects the text of every label under @widget, to check what a person
+ * would read. */
+static void
+collect_text (GtkWidget *widget,
+              GString   *out)
+{
+  if (!gtk_widget_get_visible (widget))
+    return;
+
+  if (GTK_IS_LABEL (widget))
+    g_string_append_printf (out, "%s\n", gtk_label_get_label (GTK_LABEL (widget)));
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_text (child, out);
+}
+
+static char *
+widget_text (GtkWidget *widget)
+{
+  GString *out = g_string_new (NULL);
+
+  collect_text (widget, out);
+
+  return g_string_free (out, FALSE);
+}
+
+static void
+test_lists_orders (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  GListModel *orders = waybill_window_get_orders (fixture->window);
+  g_autoptr(WaybillOrder) first = NULL;
+  g_autofree char *text = NULL;
+
+  /* 40 demo orders, one of them archived. */
+  g_assert_cmpuint (g_list_model_get_n_items (orders), ==, 39);
+  first = g_list_model_get_item (orders, 0);
+  g_assert_nonnull (first);
+
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (fixture->window));
+  text = widget_text (GTK_WIDGET (fixture->window));
+  /* The newest order's number and customer are on screen. */
+  g_assert_nonnull (strstr (text, waybill_order_get_order_number (first)));
+  g_assert_nonnull (strstr (text, waybill_order_get_customer (first)));
+  g_assert_nonnull (strstr (text, "39 orders"));
+  g_assert_nonnull (strstr (text, "No Order Selected"));
+}
+
+static guint
+find_order_with_events (GListModel *orders)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (orders); i++)
+    {
+      g_autoptr(WaybillOrder) order = g_list_model_get_item (orders, i);
+
+      if (waybill_order_get_display_status (order) == WAYBILL_STATUS_IN_TRANSIT)
+        return i;
+    }
+
+  g_assert_not_reached ();
+}
+
+static void
+test_selection_shows_timeline (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  GListModel *orders = waybill_window_get_orders (fixture->window);
+  guint position = find_order_with_events (orders);
+  g_autoptr(WaybillOrder) order = g_list_model_get_item (orders, position);
+  g_autoptr(WaybillOrder) stored = NULL;
+  g_autoptr(GError) error = NULL;
+  WaybillShipment *shipment;
+  GPtrArray *events;
+  g_autofree char *text = NULL;
+
+  waybill_window_select_order (fixture->window, position);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (fixture->window));
+
+  stored = waybill_store_get_order (fixture->store, waybill_order_get_id (order), &error);
+  g_assert_no_error (error);
+  shipment = g_ptr_array_index (waybill_order_get_shipments (stored), 0);
+  waybill_store_load_events (fixture->store, shipment, &error);
+  g_assert_no_error (error);
+  events = waybill_shipment_get_events (shipment);
+  g_assert_cmpuint (events->len, >=, 3);
+
+  text = widget_text (waybill_window_get_detail (fixture->window));
+  g_assert_nonnull (strstr (text, waybill_order_get_customer (order)));
+  g_assert_nonnull (strstr (text, waybill_shipment_get_tracking_number (shipment)));
+  g_assert_nonnull (strstr (text, "In Transit"));
+  /* Every event of the timeline is shown, with its place. */
+  for (guint i = 0; i < events->len; i++)
+    {
+      WaybillTrackingEvent *event = g_ptr_array_index (events, i);
+
+      g_assert_nonnull (strstr (text, waybill_tracking_event_get_description (event)));
+      g_assert_nonnull (strstr (text, waybill_tracking_event_get_location (event)));
+    }
+
+  save_screenshot (GTK_WIDGET (fixture->window), "main-window.png");
+}
+
+static gboolean
+has_text (WaybillWindow *window,
+          const char    *needle)
+{
+  g_autofree char *text = widget_text (GTK_WIDGET (window));
+
+  return strstr (text, needle) != NULL;
+}
+
+static void
+test_follows_other_connection (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  GListModel *orders = waybill_window_get_orders (fixture->window);
+  g_autoptr(WaybillStore) other = NULL;
+  g_autoptr(WaybillOrder) order = waybill_order_new ("X-2001", "Ingrid Second-Process");
+  g_autoptr(GError) error = NULL;
+  gint64 deadline;
+
+  other = waybill_store_open (fixture->path, &error);
+  g_assert_no_error (error);
+  waybill_store_create_order (other, order, &error);
+  g_assert_no_error (error);
+
+  /* The window looks every 200 ms in this test (every second in the app). */
+  deadline = g_get_monotonic_time () + 3 * G_USEC_PER_SEC;
+  while (g_list_model_get_n_items (orders) != 40 && g_get_monotonic_time () < deadline)
+    iterate (20);
+
+  g_assert_cmpuint (g_list_model_get_n_items (orders), ==, 40);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (fixture->window));
+  iterate (50);
+  g_assert_true (has_text (fixture->window, "Ingrid Second-Process"));
+
+  /* And a deletion too. */
+  waybill_store_delete_order (other, waybill_order_get_id (order), &error);
+  g_assert_no_error (error);
+  deadline = g_get_monotonic_time () + 3 * G_USEC_PER_SEC;
+  while (g_list_model_get_n_items (orders) != 39 && g_get_monotonic_time () < deadline)
+    iterate (20);
+  g_assert_cmpuint (g_list_model_get_n_items (orders), ==, 39);
+}
+
+static void
+test_search (Fixture       *fixture,
+             gconstpointer  data)
+{
+  GListModel *orders = waybill_window_get_orders (fixture->window);
+  g_autoptr(WaybillOrder) target = g_list_model_get_item (orders, 5);
+  GtkWidget *entry;
+  g_autoptr(WaybillOrder) found = NULL;
+
+  entry = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (fixture->window),
+                                                     WAYBILL_TYPE_WINDOW, "search_entry"));
+  gtk_editable_set_text (GTK_EDITABLE (entry), waybill_order_get_order_number (target));
+
+  /* GtkSearchEntry waits a little before it reports a change. */
+  for (int i = 0; i < 100 && g_list_model_get_n_items (orders) > 5; i++)
+    iterate (10);
+
+  g_assert_cmpuint (g_list_model_get_n_items (orders), >=, 1);
+  found = g_list_model_get_item (orders, 0);
+  g_assert_cmpstr (waybill_order_get_order_number (found), ==, waybill_order_get_order_number (target));
+
+  gtk_editable_set_text (GTK_EDITABLE (entry), "zzzz-nothing-like-this");
+  for (int i = 0; i < 100 && g_list_model_get_n_items (orders) > 0; i++)
+    iterate (10);
+  g_assert_cmpuint (g_list_model_get_n_items (orders), ==, 0);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (fixture->window));
+  g_assert_true (has_text (fixture->window, "No Results Found"));
+}
+
+static void
+test_narrow_window_folds (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  AdwLeaflet *leaflet;
+  GListModel *orders = waybill_window_get_orders (fixture->window);
+  guint position = find_order_with_events (orders);
+
+  leaflet = ADW_LEAFLET (gtk_widget_get_template_child (GTK_WIDGET (fixture->window),
+                                                        WAYBILL_TYPE_WINDOW, "leaflet"));
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 400, 700);
+  iterate (300);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (fixture->window));
+  g_assert_true (adw_leaflet_get_folded (leaflet));
+
+  /* Opening an order in a narrow window shows the order alone. */
+  waybill_window_select_order (fixture->window, position);
+  iterate (500);
+  g_assert_true (adw_leaflet_get_visible_child (leaflet) !=
+                 GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (fixture->window),
+                                                            WAYBILL_TYPE_WINDOW, "sidebar")));
+  save_screenshot (GTK_WIDGET (fixture->window), "order-detail.png");
+}
+
+static void
+test_store_error_shown (void)
+{
+  g_autoptr(GError) error = g_error_new_literal (WAYBILL_STORE_ERROR,
+                                                 WAYBILL_STORE_ERROR_NOT_A_DATABASE,
+                                                 "“/tmp/x” is not a Waybill database");
+  WaybillWindow *window = waybill_window_new (NULL, NULL, error);
+  g_autofree char *text = NULL;
+
+  gtk_window_present (GTK_WINDOW (window));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+  text = widget_text (GTK_WIDGET (window));
+  g_assert_nonnull (strstr (text, "Could Not Open the Orders"));
+  g_assert_nonnull (strstr (text, "is not a Waybill database"));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_setenv ("TZ", "UTC", TRUE);
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+
+  ADD ("/waybill/window/lists-orders", test_lists_orders);
+  ADD ("/waybill/window/selection-shows-timeline", test_selection_shows_timeline);
+  ADD ("/waybill/window/follows-other-connection", test_follows_other_connection);
+  ADD ("/waybill/window/search", test_search);
+  ADD ("/waybill/window/narrow-window-folds", test_narrow_window_folds);
+  g_test_add_func ("/waybill/window/store-error-shown", test_store_error_shown);
+
+  return g_test_run ();
+}
