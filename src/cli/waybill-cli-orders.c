@@ -18,22 +18,43 @@
 
 #define LIST_PAGE 1000
 
+/* Pads to a width in characters, not bytes, so that names with accents
+ * line up. */
+static void
+append_padded (GString    *line,
+               const char *text,
+               guint       width)
+{
+  glong length;
+
+  if (text == NULL)
+    text = "";
+
+  length = g_utf8_strlen (text, -1);
+  g_string_append (line, text);
+  for (glong i = length; i < (glong) width; i++)
+    g_string_append_c (line, ' ');
+  g_string_append (line, "  ");
+}
+
 static void
 print_order_row (WaybillOrder *order,
                  GDateTime    *now)
 {
   WaybillShipment *shipment = waybill_order_get_primary_shipment (order);
-  g_autofree char *line = waybill_format_order_line (order, now);
-  const char *status = waybill_status_get_label (waybill_order_get_display_status (order));
+  g_autofree char *delivery = waybill_format_order_line (order, now);
+  g_autoptr(GString) line = g_string_new (NULL);
 
-  g_print ("%-10s  %-24s  %-20s  %-15s %-24s  %s%s\n",
-           waybill_order_get_order_number (order),
-           waybill_order_get_customer (order) ? waybill_order_get_customer (order) : "",
-           status,
-           shipment && waybill_shipment_get_carrier (shipment) ? waybill_shipment_get_carrier (shipment) : "",
-           shipment ? waybill_shipment_get_tracking_number (shipment) : "",
-           line,
-           waybill_order_get_delayed (order) ? _(" (delayed)") : "");
+  append_padded (line, waybill_order_get_order_number (order), 10);
+  append_padded (line, waybill_order_get_customer (order), 22);
+  append_padded (line, waybill_status_get_label (waybill_order_get_display_status (order)), 18);
+  append_padded (line, shipment ? waybill_shipment_get_carrier (shipment) : NULL, 14);
+  append_padded (line, shipment ? waybill_shipment_get_tracking_number (shipment) : NULL, 22);
+  g_string_append (line, delivery);
+  if (waybill_order_get_delayed (order))
+    g_string_append (line, _(" (delayed)"));
+
+  g_print ("%s\n", line->str);
 }
 
 static void

@@ -22,6 +22,7 @@ struct _WaybillWindow
   AdwApplicationWindow   parent_instance;
 
   WaybillStore          *store;
+  GSettings             *settings;
   WaybillOrderListModel *orders;
   GtkSingleSelection    *selection;
   gint64                 selected_id;
@@ -206,6 +207,7 @@ waybill_window_dispose (GObject *object)
   g_clear_object (&self->selection);
   g_clear_object (&self->orders);
   g_clear_object (&self->store);
+  g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (waybill_window_parent_class)->dispose (object);
 }
@@ -240,10 +242,30 @@ waybill_window_class_init (WaybillWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
 }
 
+/* The window keeps its size between runs.  Run from the build folder
+ * without the schema installed, it simply does not. */
+static void
+bind_window_state (WaybillWindow *self)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, APP_ID_BASE, TRUE);
+  if (schema == NULL)
+    return;
+
+  self->settings = g_settings_new_full (schema, NULL, NULL);
+  g_settings_bind (self->settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "window-height", self, "default-height", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "window-maximized", self, "maximized", G_SETTINGS_BIND_DEFAULT);
+}
+
 static void
 waybill_window_init (WaybillWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  bind_window_state (self);
 
 #if DEVELOPMENT
   gtk_widget_add_css_class (GTK_WIDGET (self), "devel");

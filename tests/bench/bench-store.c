@@ -1,0 +1,390 @@
+/* bench-store.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "waybill-demo.h"
+#include "waybill-store-private.h"
+
+/* The store's hot paths at N orders, each beside the bare SQLite work it
+ * stands on, measured in the same run.  Prints one line per figure:
+ *   NAME VALUE UNIT [limit=VALUE ratio=VALUE]
+ * Medians of several rounds: the machine is noisy, the ratios count. */
+
+#define ROUNDS 7
+
+static int
+compare_double (const void *a,
+                const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+static double
+median (double *values,
+        guint   n)
+{
+  qsort (values, n, sizeof (double), compare_double);
+
+  return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+}
+
+static double
+now_us (void)
+{
+  return (double) g_get_monotonic_time ();
+}
+
+static GPtrArray *
+sample_column (sqlite3    *db,
+               const char *sql)
+{
+  GPtrArray *values = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *stmt = NULL;
+
+  sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (values, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+  sqlite3_finalize (stmt);
+
+  return values;
+}
+
+/* The bare equivalent of a lookup through the store: the same rows read
+ * with prepared statements, without building objects. */
+static void
+bare_lookup (sqlite3_stmt *find,
+             sqlite3_stmt *shipments,
+             const char   *key)
+{
+  sqlite3_bind_text (find, 1, key, -1, SQLITE_STATIC);
+  if (sqlite3_step (find) == SQLITE_ROW)
+    {
+      volatile gint64 id = sqlite3_column_int64 (find, 0);
+
+      for (int c = 1; c < sqlite3_column_count (find); c++)
+        (void) sqlite3_column_text (find, c);
+      sqlite3_bind_int64 (shipments, 1, id);
+      while (sqlite3_step (shipments) == SQLITE_ROW)
+        for (int c = 0; c < sqlite3_column_count (shipments); c++)
+          (void) sqlite3_column_text (shipments, c);
+      sqlite3_reset (shipments);
+    }
+  sqlite3_reset (find);
+}
+
+static void
+bench_lookup (WaybillStore *store,
+              sqlite3      *db,
+              const char   *name,
+              GPtrArray    *keys,
+              gboolean      by_tracking)
+{
+  double api[ROUNDS], bare[ROUNDS];
+  sqlite3_stmt *find = NULL, *shipments = NULL;
+  double a, b;
+
+  sqlite3_prepare_v2 (db,
+                      by_tracking
+                      ? "SELECT o.* FROM orders o WHERE o.id = (SELECT order_id FROM shipments "
+                        "WHERE tracking_number = ? ORDER BY id DESC LIMIT 1)"
+                      : "SELECT o.* FROM orders o WHERE o.order_number = ?",
+                      -1, &find, NULL);
+  sqlite3_prepare_v2 (db, "SELECT * FROM shipments WHERE order_id = ? ORDER BY id", -1, &shipments, NULL);
+
+  for (guint r = 0; r < ROUNDS; r++)
+    {
+      double start = now_us ();
+
+      for (guint i = 0; i < keys->len; i++)
+        {
+          g_autoptr(WaybillOrder) order = by_tracking
+            ? waybill_store_find_by_tracking (store, g_ptr_array_index (keys, i), NULL)
+            : waybill_store_find_order (store, g_ptr_array_index (keys, i), NULL);
+
+          g_assert_nonnull (order);
+        }
+      api[r] = (now_us () - start) / keys->len;
+
+      start = now_us ();
+      for (guint i = 0; i < keys->len; i++)
+        bare_lookup (find, shipments, g_ptr_array_index (keys, i));
+      bare[r] = (now_us () - start) / keys->len;
+    }
+
+  a = median (api, ROUNDS);
+  b = median (bare, ROUNDS);
+  printf ("%s %.1f us limit=%.1f ratio=%.2f\n", name, a, b, a / b);
+
+  sqlite3_finalize (find);
+  sqlite3_finalize (shipments);
+}
+
+static void
+bench_search (WaybillStore *store,
+              GPtrArray    *queries)
+{
+  g_autofree double *times = g_new (double, queries->len);
+
+  for (guint i = 0; i < queries->len; i++)
+    {
+      double best = G_MAXDOUBLE;
+
+      for (guint r = 0; r < 3; r++)
+        {
+          double start = now_us ();
+          g_autoptr(GPtrArray) found = waybill_store_search (store, g_ptr_array_index (queries, i), 50, NULL);
+
+          g_assert_nonnull (found);
+          best = MIN (best, now_us () - start);
+        }
+      times[i] = best;
+    }
+
+  printf ("store.search %.2f ms\n", median (times, queries->len) / 1000.0);
+  qsort (times, queries->len, sizeof (double), compare_double);
+  printf ("store.search_worst %.2f ms\n", times[queries->len - 1] / 1000.0);
+}
+
+static void
+bench_pages (WaybillStore *store,
+             gint64        n_orders)
+{
+  static const char * const filter_names[] = { "all", "active", "attention", "out_for_delivery",
+                                               "delivered", "archived" };
+  static const char * const sort_names[] = { "newest", "eta", "last_update" };
+  double worst = 0;
+
+  for (WaybillFilter f = 0; f < WAYBILL_N_FILTERS; f++)
+    for (WaybillSort s = 0; s < WAYBILL_N_SORTS; s++)
+      {
+        WaybillOrderQuery query = { f, WAYBILL_STATUS_INVALID, s };
+        gint64 count = waybill_store_count_orders (store, &query, NULL);
+        guint offsets[3] = { 0, (guint) MAX (count / 2, 0), (guint) MAX (count - 100, 0) };
+        double times[ROUNDS * 3];
+        double m;
+
+        for (guint r = 0; r < ROUNDS; r++)
+          for (guint o = 0; o < 3; o++)
+            {
+              double start = now_us ();
+              g_autoptr(GPtrArray) page = waybill_store_list_orders (store, &query, offsets[o], 100, NULL);
+
+              g_assert_nonnull (page);
+              times[r * 3 + o] = now_us () - start;
+            }
+
+        m = median (times, ROUNDS * 3);
+        worst = MAX (worst, m);
+        printf ("store.page.%s.%s %.2f ms\n", filter_names[f], sort_names[s], m / 1000.0);
+      }
+
+  printf ("store.page %.2f ms\n", worst / 1000.0);
+}
+
+static void
+bench_record_results (WaybillStore *store,
+                      sqlite3      *db)
+{
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func ((GDestroyNotify) waybill_tracking_result_free);
+  g_autoptr(GDateTime) base = g_date_time_new_now_utc ();
+  sqlite3_stmt *stmt = NULL;
+  sqlite3_stmt *insert = NULL;
+  const guint n = 10000;
+  double start, api, bare;
+  guint n_events = 0;
+
+  sqlite3_prepare_v2 (db, "SELECT id FROM shipments WHERE status NOT IN ('delivered', 'returned', 'expired') "
+                          "ORDER BY id LIMIT ?", -1, &stmt, NULL);
+  sqlite3_bind_int (stmt, 1, n);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+      WaybillTrackingResult *result = waybill_tracking_result_new (WAYBILL_STATUS_IN_TRANSIT);
+
+      /* Two new events and one already stored (deduplicated). */
+      for (int e = 0; e < 2; e++)
+        {
+          g_autoptr(GDateTime) t = g_date_time_add_minutes (base, e * 30 + (int) (id % 60));
+          g_ptr_array_add (result->events,
+                           waybill_tracking_event_new (t, WAYBILL_STATUS_IN_TRANSIT, "AR",
+                                                       "Arrived at the benchmark hub", "Memphis, TN, US"));
+        }
+      g_ptr_array_add (result->events, g_object_ref (g_ptr_array_index (result->events, 0)));
+      n_events += result->events->len;
+      g_array_append_val (ids, id);
+      g_ptr_array_add (results, result);
+    }
+  sqlite3_finalize (stmt);
+
+  start = now_us ();
+  g_assert_true (waybill_store_record_results (store, ids->len, (gint64 *) (gpointer) ids->data,
+                                               (WaybillTrackingResult **) results->pdata, NULL, NULL, NULL));
+  api = now_us () - start;
+
+  /* The bare floor: the same event rows and shipment updates with
+   * prepared statements in one transaction, into a copy of the tables. */
+  sqlite3_exec (db, "CREATE TEMP TABLE bench_events AS SELECT * FROM tracking_events WHERE 0;"
+                    "CREATE UNIQUE INDEX temp.bench_events_u ON bench_events (shipment_id, time, code, description);"
+                    "CREATE TEMP TABLE bench_shipments AS SELECT * FROM shipments;"
+                    "CREATE UNIQUE INDEX temp.bench_shipments_id ON bench_shipments (id);",
+                NULL, NULL, NULL);
+  sqlite3_prepare_v2 (db, "INSERT OR IGNORE INTO bench_events (shipment_id, time, utc_offset, status, code, "
+                          "description, location) VALUES (?, ?, 0, 'in_transit', 'AR', ?, ?)", -1, &insert, NULL);
+  sqlite3_prepare_v2 (db, "UPDATE bench_shipments SET status = 'in_transit', last_checked = ?, "
+                          "last_event_at = ? WHERE id = ?", -1, &stmt, NULL);
+  start = now_us ();
+  sqlite3_exec (db, "BEGIN", NULL, NULL, NULL);
+  for (guint i = 0; i < results->len; i++)
+    {
+      WaybillTrackingResult *result = g_ptr_array_index (results, i);
+      gint64 id = g_array_index (ids, gint64, i);
+
+      for (guint e = 0; e < result->events->len; e++)
+        {
+          WaybillTrackingEvent *event = g_ptr_array_index (result->events, e);
+
+          sqlite3_bind_int64 (insert, 1, id);
+          sqlite3_bind_int64 (insert, 2, g_date_time_to_unix (waybill_tracking_event_get_time (event)));
+          sqlite3_bind_text (insert, 3, waybill_tracking_event_get_description (event), -1, SQLITE_STATIC);
+          sqlite3_bind_text (insert, 4, waybill_tracking_event_get_location (event), -1, SQLITE_STATIC);
+          sqlite3_step (insert);
+          sqlite3_reset (insert);
+        }
+      sqlite3_bind_int64 (stmt, 1, g_date_time_to_unix (base));
+      sqlite3_bind_int64 (stmt, 2, g_date_time_to_unix (base));
+      sqlite3_bind_int64 (stmt, 3, id);
+      sqlite3_step (stmt);
+      sqlite3_reset (stmt);
+    }
+  sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
+  bare = now_us () - start;
+  sqlite3_finalize (insert);
+  sqlite3_finalize (stmt);
+
+  printf ("store.record_results %.0f ms limit=%.0f ratio=%.2f\n", api / 1000.0, bare / 1000.0, api / bare);
+  printf ("store.record_results_per_result %.1f us\n", api / results->len);
+}
+
+static double
+time_command (const char * const *argv)
+{
+  double times[ROUNDS];
+
+  for (guint r = 0; r < ROUNDS; r++)
+    {
+      g_autoptr(GError) error = NULL;
+      double start = now_us ();
+      int status = 0;
+
+      g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, NULL,
+                    &status, &error);
+      g_assert_no_error (error);
+      g_assert_true (g_spawn_check_wait_status (status, NULL));
+      times[r] = now_us () - start;
+    }
+
+  return median (times, ROUNDS) / 1000.0;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  const char *n_env = g_getenv ("WAYBILL_BENCH_ORDERS");
+  guint n_orders = n_env ? (guint) atoi (n_env) : 100000;
+  const char *binary = g_getenv ("WAYBILL_BINARY");
+  const char *keep = g_getenv ("WAYBILL_BENCH_DATA_DIR");
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(WaybillStore) store = NULL;
+  g_autoptr(GPtrArray) tracking = NULL;
+  g_autoptr(GPtrArray) numbers = NULL;
+  g_autoptr(GPtrArray) queries = g_ptr_array_new_with_free_func (g_free);
+  sqlite3 *db;
+  double start;
+
+  dir = keep ? g_strdup (keep) : g_dir_make_tmp ("waybill-bench-XXXXXX", NULL);
+  path = g_build_filename (dir, "waybill.db", NULL);
+
+  store = waybill_store_open (path, &error);
+  g_assert_no_error (error);
+
+  if (waybill_store_count_orders (store, NULL, NULL) == 0 &&
+      waybill_store_count_orders (store, &(WaybillOrderQuery) { WAYBILL_FILTER_ARCHIVED, WAYBILL_STATUS_INVALID, WAYBILL_SORT_NEWEST }, NULL) == 0)
+    {
+      start = now_us ();
+      waybill_demo_fill (store, n_orders, 99, &error);
+      g_assert_no_error (error);
+      printf ("demo.fill %.1f s limit=30 ratio=%.2f\n", (now_us () - start) / 1e6,
+              (now_us () - start) / 1e6 / 30.0);
+    }
+
+  db = waybill_store_get_db (store);
+  tracking = sample_column (db, "SELECT tracking_number FROM shipments ORDER BY random () LIMIT 2000");
+  numbers = sample_column (db, "SELECT order_number FROM orders ORDER BY random () LIMIT 2000");
+
+  bench_lookup (store, db, "store.find_tracking", tracking, TRUE);
+  bench_lookup (store, db, "store.find_order", numbers, FALSE);
+
+  /* Varied queries: whole and partial names, emails, order and tracking
+   * numbers, as staff type them. */
+  {
+    g_autoptr(GPtrArray) names = sample_column (db, "SELECT customer FROM orders ORDER BY random () LIMIT 20");
+    g_autoptr(GPtrArray) emails = sample_column (db, "SELECT email FROM orders WHERE email IS NOT NULL ORDER BY random () LIMIT 10");
+
+    for (guint i = 0; i < names->len; i++)
+      {
+        const char *name = g_ptr_array_index (names, i);
+
+        g_ptr_array_add (queries, g_strdup (name));
+        g_ptr_array_add (queries, g_strndup (name, 3));
+      }
+    for (guint i = 0; i < emails->len; i++)
+      g_ptr_array_add (queries, g_strndup (g_ptr_array_index (emails, i), 8));
+    for (guint i = 0; i < 10; i++)
+      {
+        g_ptr_array_add (queries, g_strdup (g_ptr_array_index (numbers, i)));
+        g_ptr_array_add (queries, g_strdup (g_ptr_array_index (tracking, i)));
+        g_ptr_array_add (queries, g_strndup (g_ptr_array_index (tracking, 10 + i), 8));
+      }
+  }
+  bench_search (store, queries);
+  bench_pages (store, n_orders);
+
+  if (binary != NULL)
+    {
+      const char *lookup_argv[] = { binary, "lookup", g_ptr_array_index (tracking, 0), "--data-dir", dir, NULL };
+      const char *show_argv[] = { binary, "show", g_ptr_array_index (numbers, 0), "--data-dir", dir, NULL };
+
+      printf ("cli.lookup %.1f ms limit=50\n", time_command (lookup_argv));
+      printf ("cli.show %.1f ms limit=50\n", time_command (show_argv));
+    }
+
+  bench_record_results (store, db);
+
+  g_clear_object (&store);
+  if (keep == NULL)
+    {
+      g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+      g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+
+      g_remove (path);
+      g_remove (wal);
+      g_remove (shm);
+      g_rmdir (dir);
+    }
+
+  return 0;
+}
