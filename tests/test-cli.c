@@ -123,7 +123,7 @@ static void
 test_help (Fixture       *fixture,
            gconstpointer  data)
 {
-  static const char * const verbs[] = { "add", "list", "show", "lookup", "demo" };
+  static const char * const verbs[] = { "add", "list", "show", "lookup", "detect", "demo" };
   g_auto(Run) top = { 0 };
 
   waybill (&top, NULL, "--help", NULL);
@@ -358,6 +358,111 @@ test_errors (Fixture       *fixture,
   g_assert_cmpstr (contents, ==, "hello, I am a text file and not SQLite at all, sorry\n");
 }
 
+static JsonObject *
+first_candidate (JsonNode *node)
+{
+  JsonArray *candidates = json_object_get_array_member (json_node_get_object (node), "candidates");
+
+  g_assert_cmpuint (json_array_get_length (candidates), >=, 1);
+  return json_array_get_object_element (candidates, 0);
+}
+
+static void
+test_detect (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_auto(Run) good = { 0 };
+  g_auto(Run) typo = { 0 };
+  g_auto(Run) garbage = { 0 };
+  g_auto(Run) human = { 0 };
+  g_autoptr(JsonNode) good_node = NULL;
+  g_autoptr(JsonNode) typo_node = NULL;
+  JsonObject *candidate;
+
+  waybill (&good, NULL, "detect", "1z 999 aa1 01234 56784", "--json", NULL);
+  g_assert_cmpint (good.status, ==, 0);
+  good_node = parse (good.out);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (good_node), "input"), ==,
+                   "1z 999 aa1 01234 56784");
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (good_node), "number"), ==,
+                   "1Z999AA10123456784");
+  candidate = first_candidate (good_node);
+  g_assert_cmpstr (json_object_get_string_member (candidate, "carrier"), ==, "ups");
+  g_assert_cmpstr (json_object_get_string_member (candidate, "name"), ==, "UPS");
+  g_assert_cmpstr (json_object_get_string_member (candidate, "check_digit"), ==, "valid");
+
+  /* One digit changed: still listed, marked invalid, exit 1. */
+  waybill (&typo, NULL, "detect", "1Z999AA10123456785", "--json", NULL);
+  assert_one_error_line (&typo);
+  typo_node = parse (typo.out);
+  candidate = first_candidate (typo_node);
+  g_assert_cmpstr (json_object_get_string_member (candidate, "carrier"), ==, "ups");
+  g_assert_cmpstr (json_object_get_string_member (candidate, "check_digit"), ==, "invalid");
+
+  waybill (&garbage, NULL, "detect", "hello world", NULL);
+  assert_one_error_line (&garbage);
+  g_assert_nonnull (strstr (garbage.err, "not a known tracking number format"));
+
+  waybill (&human, NULL, "detect", "1Z999AA10123456784", NULL);
+  g_assert_cmpint (human.status, ==, 0);
+  g_assert_nonnull (strstr (human.out, "UPS"));
+}
+
+static void
+test_add_checks_tracking (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_auto(Run) filled = { 0 };
+  g_auto(Run) typo = { 0 };
+  g_auto(Run) forced = { 0 };
+  g_auto(Run) wrong_carrier = { 0 };
+  g_auto(Run) unknown_carrier = { 0 };
+  g_auto(Run) ambiguous = { 0 };
+  g_auto(Run) chosen = { 0 };
+  g_auto(Run) show = { 0 };
+  g_autoptr(JsonNode) node = NULL;
+  JsonObject *shipment;
+
+  /* The carrier is filled in when only one fits. */
+  waybill (&filled, fixture->dir, "add", "--order", "T-1", "--customer", "A", "--tracking",
+           "1z999aa10123456784", "--json", NULL);
+  g_assert_cmpint (filled.status, ==, 0);
+  node = parse (filled.out);
+  shipment = json_array_get_object_element (json_object_get_array_member (json_node_get_object (node), "shipments"), 0);
+  g_assert_cmpstr (json_object_get_string_member (shipment, "carrier"), ==, "ups");
+  g_assert_cmpstr (json_object_get_string_member (shipment, "tracking_number"), ==, "1Z999AA10123456784");
+
+  /* A mistyped number is refused, and nothing is written. */
+  waybill (&typo, fixture->dir, "add", "--order", "T-2", "--customer", "B", "--tracking",
+           "1Z999AA10123456785", NULL);
+  assert_one_error_line (&typo);
+  g_assert_nonnull (strstr (typo.err, "--force"));
+  waybill (&show, fixture->dir, "show", "T-2", NULL);
+  g_assert_cmpint (show.status, ==, 1);
+
+  waybill (&forced, fixture->dir, "add", "--order", "T-2", "--customer", "B", "--tracking",
+           "1Z999AA10123456785", "--force", NULL);
+  g_assert_cmpint (forced.status, ==, 0);
+
+  waybill (&wrong_carrier, fixture->dir, "add", "--order", "T-3", "--customer", "C", "--tracking",
+           "1Z999AA10123456784", "--carrier", "fedex", NULL);
+  assert_one_error_line (&wrong_carrier);
+
+  waybill (&unknown_carrier, fixture->dir, "add", "--order", "T-3", "--customer", "C", "--tracking",
+           "1Z999AA10123456784", "--carrier", "pony-express", NULL);
+  assert_one_error_line (&unknown_carrier);
+  g_assert_nonnull (strstr (unknown_carrier.err, "pony-express"));
+
+  /* A number that fits two carriers needs --carrier. */
+  waybill (&ambiguous, fixture->dir, "add", "--order", "T-4", "--customer", "D", "--tracking",
+           "719678094233", NULL);
+  assert_one_error_line (&ambiguous);
+  g_assert_nonnull (strstr (ambiguous.err, "--carrier"));
+  waybill (&chosen, fixture->dir, "add", "--order", "T-4", "--customer", "D", "--tracking",
+           "719678094233", "--carrier", "fedex", NULL);
+  g_assert_cmpint (chosen.status, ==, 0);
+}
+
 static void
 test_data_dir_from_environment (Fixture       *fixture,
                                 gconstpointer  data)
@@ -388,6 +493,8 @@ main (int   argc,
   ADD ("lookup", test_lookup);
   ADD ("errors", test_errors);
   ADD ("data-dir-from-environment", test_data_dir_from_environment);
+  ADD ("detect", test_detect);
+  ADD ("add-checks-tracking", test_add_checks_tracking);
 
   return g_test_run ();
 }

@@ -10,8 +10,10 @@
 #include <glib/gi18n.h>
 #include <stdio.h>
 
+#include "waybill-carrier.h"
 #include "waybill-cli-private.h"
 #include "waybill-demo.h"
+#include "waybill-tracking-number.h"
 #include "waybill-format.h"
 
 /* The verbs that read and write orders: add, list, show, lookup, demo. */
@@ -48,7 +50,7 @@ print_order_row (WaybillOrder *order,
   append_padded (line, waybill_order_get_order_number (order), 10);
   append_padded (line, waybill_order_get_customer (order), 22);
   append_padded (line, waybill_status_get_label (waybill_order_get_display_status (order)), 18);
-  append_padded (line, shipment ? waybill_shipment_get_carrier (shipment) : NULL, 14);
+  append_padded (line, shipment ? waybill_format_carrier_name (waybill_shipment_get_carrier (shipment)) : NULL, 14);
   append_padded (line, shipment ? waybill_shipment_get_tracking_number (shipment) : NULL, 22);
   g_string_append (line, delivery);
   if (waybill_order_get_delayed (order))
@@ -79,6 +81,121 @@ print_orders (GPtrArray *orders,
     print_order_row (g_ptr_array_index (orders, i), now);
 }
 
+/* Checks a tracking number given to `add`: the carrier is filled in when
+ * the number can only be one carrier's; a mistyped number is refused unless
+ * --force.  On success *tracking is the number the carrier tracks. */
+static gboolean
+resolve_tracking (char     **tracking,
+                  char     **carrier_id,
+                  gboolean   force)
+{
+  g_autofree char *normalized = NULL;
+  g_autoptr(GPtrArray) candidates = waybill_tracking_number_detect (*tracking, &normalized);
+
+  if (*normalized == '\0')
+    {
+      waybill_cli_fail_printf ("add", _("“%s” is not a tracking number"), *tracking);
+      return FALSE;
+    }
+
+  if (*carrier_id != NULL)
+    {
+      const WaybillCarrier *carrier = waybill_carrier_lookup (*carrier_id);
+      g_autoptr(WaybillTrackingCandidate) verdict = NULL;
+
+      if (carrier == NULL)
+        {
+          waybill_cli_fail_printf ("add", _("Unknown carrier “%s”; run “waybill detect %s” to see "
+                                            "which carriers fit the number"), *carrier_id, normalized);
+          return FALSE;
+        }
+
+      verdict = waybill_tracking_number_verify (*tracking, carrier);
+      if (verdict == NULL && !force)
+        {
+          waybill_cli_fail_printf ("add", _("%s does not look like a %s tracking number; check it, "
+                                            "or add --force to keep it as it is"),
+                                   normalized, waybill_carrier_get_name (carrier));
+          return FALSE;
+        }
+      if (verdict != NULL && verdict->check_digit == WAYBILL_CHECK_DIGIT_INVALID && !force)
+        {
+          waybill_cli_fail_printf ("add", _("The check digit of %s is wrong for %s: the number was "
+                                            "probably mistyped (add --force to keep it anyway)"),
+                                   normalized, waybill_carrier_get_name (carrier));
+          return FALSE;
+        }
+
+      g_free (*tracking);
+      *tracking = g_strdup (verdict != NULL ? verdict->number : normalized);
+      return TRUE;
+    }
+
+  if (candidates->len == 0)
+    {
+      if (!force)
+        {
+          waybill_cli_fail_printf ("add", _("%s is not a known tracking number format; give "
+                                            "--carrier, or add --force to keep it without one"),
+                                   normalized);
+          return FALSE;
+        }
+      g_free (*tracking);
+      *tracking = g_steal_pointer (&normalized);
+      return TRUE;
+    }
+
+  {
+    const WaybillTrackingCandidate *pick = waybill_tracking_candidates_pick (candidates);
+
+    if (pick == NULL)
+      {
+        g_autoptr(GString) names = g_string_new (NULL);
+
+        for (guint i = 0; i < candidates->len; i++)
+          {
+            WaybillTrackingCandidate *c = g_ptr_array_index (candidates, i);
+
+            if (c->check_digit == WAYBILL_CHECK_DIGIT_INVALID)
+              continue;
+            g_string_append_printf (names, "%s%s", names->len > 0 ? ", " : "",
+                                    waybill_carrier_get_id (c->carrier));
+          }
+        if (names->len == 0)
+          {
+            if (!force)
+              {
+                waybill_cli_fail_printf ("add", _("The check digit of %s is wrong: the number was "
+                                                  "probably mistyped (add --force to keep it anyway)"),
+                                         normalized);
+                return FALSE;
+              }
+            g_free (*tracking);
+            *tracking = g_steal_pointer (&normalized);
+            return TRUE;
+          }
+        waybill_cli_fail_printf ("add", _("%s could belong to several carriers (%s); say which "
+                                          "with --carrier"), normalized, names->str);
+        return FALSE;
+      }
+
+    if (pick->check_digit == WAYBILL_CHECK_DIGIT_INVALID && !force)
+      {
+        waybill_cli_fail_printf ("add", _("The check digit of %s is wrong for %s: the number was "
+                                          "probably mistyped (add --force to keep it anyway)"),
+                                 normalized, waybill_carrier_get_name (pick->carrier));
+        return FALSE;
+      }
+
+    g_free (*carrier_id);
+    *carrier_id = g_strdup (waybill_carrier_get_id (pick->carrier));
+    g_free (*tracking);
+    *tracking = g_strdup (pick->number);
+  }
+
+  return TRUE;
+}
+
 int
 waybill_cli_add (int    argc,
                  char **argv)
@@ -92,6 +209,7 @@ waybill_cli_add (int    argc,
   g_autofree char *note = NULL;
   g_autofree char *carrier = NULL;
   g_autofree char *tracking = NULL;
+  gboolean force = FALSE;
   const GOptionEntry entries[] = {
     { "order", 0, 0, G_OPTION_ARG_STRING, &number, N_("The order number (required)"), N_("NUM") },
     { "customer", 0, 0, G_OPTION_ARG_STRING, &customer, N_("The customer’s name (required)"), N_("NAME") },
@@ -101,6 +219,8 @@ waybill_cli_add (int    argc,
     { "note", 0, 0, G_OPTION_ARG_STRING, &note, N_("A note for the shop"), N_("T") },
     { "carrier", 0, 0, G_OPTION_ARG_STRING, &carrier, N_("The carrier’s id, such as ups or royal-mail"), N_("ID") },
     { "tracking", 0, 0, G_OPTION_ARG_STRING, &tracking, N_("The parcel’s tracking number"), N_("N") },
+    { "force", 0, 0, G_OPTION_ARG_NONE, &force,
+      N_("Keep a tracking number even if its check digit is wrong or it does not fit the carrier"), NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = NULL;
@@ -133,6 +253,8 @@ waybill_cli_add (int    argc,
       waybill_cli_fail_printf ("add", _("--carrier needs a --tracking number"));
       goto out;
     }
+  if (tracking != NULL && !resolve_tracking (&tracking, &carrier, force))
+    goto out;
 
   store = waybill_cli_open_store (&common);
   if (store == NULL)
@@ -290,7 +412,7 @@ print_order_details (WaybillOrder *order)
       GPtrArray *events = waybill_shipment_get_events (shipment);
 
       g_print ("\n  %s %s — %s\n",
-               waybill_shipment_get_carrier (shipment) ? waybill_shipment_get_carrier (shipment) : _("Unknown carrier"),
+               waybill_format_carrier_name (waybill_shipment_get_carrier (shipment)),
                waybill_shipment_get_tracking_number (shipment),
                waybill_status_get_label (waybill_shipment_get_status (shipment)));
       g_print ("  %s\n", line);

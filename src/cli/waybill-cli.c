@@ -29,6 +29,7 @@ static const Verb verbs[] = {
   { "list", N_("List orders, newest first"), waybill_cli_list },
   { "show", N_("Show an order and its tracking timeline"), waybill_cli_show },
   { "lookup", N_("Find orders by number, name, email or tracking number"), waybill_cli_lookup },
+  { "detect", N_("Tell which carrier a tracking number belongs to"), waybill_cli_detect },
   { "demo", N_("Fill an empty database with demo orders"), waybill_cli_demo },
 };
 

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "waybill-demo.h"
+#include "waybill-tracking-number.h"
 
 /* Demo data: orders a small shop could have this week, over several
  * carriers and every status, with timelines relative to now.  The same
@@ -114,13 +115,16 @@ static const Scenario scenarios[] = {
   { WAYBILL_STATUS_OUT_FOR_DELIVERY, .delayed = TRUE },
 };
 
-/* Check digits, so that demo numbers pass carrier recognition. */
-
-static int
-alnum_value (char c)
+/* Random digits and letters with the carrier's real check digit, so that
+ * demo numbers pass carrier recognition. */
+static void
+random_digits (GRand *rand,
+               char  *out,
+               guint  n)
 {
-  /* UPS maps letters to digits by (code - 63) mod 10. */
-  return g_ascii_isdigit (c) ? c - '0' : (c - 63) % 10;
+  for (guint i = 0; i < n; i++)
+    out[i] = '0' + g_rand_int_range (rand, 0, 10);
+  out[n] = '\0';
 }
 
 static char *
@@ -128,65 +132,47 @@ make_ups (GRand *rand)
 {
   static const char alphabet[] = "0123456789ABCDEFGHJKLMNPRSTUVWXY";
   char body[16];
-  int sum = 0;
 
   for (int i = 0; i < 6; i++)
     body[i] = alphabet[g_rand_int_range (rand, 0, sizeof alphabet - 1)];
   body[6] = '0';
   body[7] = "1233"[g_rand_int_range (rand, 0, 4)];
-  for (int i = 8; i < 15; i++)
-    body[i] = '0' + g_rand_int_range (rand, 0, 10);
-  body[15] = '\0';
+  random_digits (rand, body + 8, 7);
 
-  for (int i = 0; i < 15; i++)
-    sum += alnum_value (body[i]) * (i % 2 == 1 ? 2 : 1);
-
-  return g_strdup_printf ("1Z%s%d", body, (10 - sum % 10) % 10);
+  return g_strdup_printf ("1Z%s%c", body, waybill_check_ups_compute (body));
 }
 
 static char *
 make_fedex (GRand *rand)
 {
-  static const int weights[] = { 1, 3, 7 };
-  char digits[12];
-  int sum = 0;
+  char body[12];
 
-  digits[0] = '7';
-  for (int i = 1; i < 11; i++)
-    digits[i] = '0' + g_rand_int_range (rand, 0, 10);
-  digits[11] = '\0';
+  body[0] = '7';
+  random_digits (rand, body + 1, 10);
 
-  /* Weights 1, 3, 7 from the right, sum mod 11, 10 -> 0. */
-  for (int i = 10, w = 0; i >= 0; i--, w++)
-    sum += (digits[i] - '0') * weights[w % 3];
-
-  return g_strdup_printf ("%s%d", digits, sum % 11 % 10);
+  return g_strdup_printf ("%s%c", body, waybill_check_fedex_mod11_compute (body));
 }
 
 static char *
 make_usps (GRand *rand)
 {
-  char digits[22];
-  int sum = 0;
+  char body[22];
 
-  memcpy (digits, "9400111", 7);
-  for (int i = 7; i < 21; i++)
-    digits[i] = '0' + g_rand_int_range (rand, 0, 10);
-  digits[21] = '\0';
+  memcpy (body, "9400111", 7);
+  random_digits (rand, body + 7, 14);
 
-  /* Mod 10 with weights 3 and 1 from the right. */
-  for (int i = 20, w = 3; i >= 0; i--, w = (w == 3 ? 1 : 3))
-    sum += (digits[i] - '0') * w;
-
-  return g_strdup_printf ("%s%d", digits, (10 - sum % 10) % 10);
+  return g_strdup_printf ("%s%c", body, waybill_check_gs1_mod10_compute (body));
 }
 
 static char *
 make_dhl_express (GRand *rand)
 {
-  guint64 body = g_rand_int_range (rand, 100000000, 999999999);
+  char body[10];
 
-  return g_strdup_printf ("%" G_GUINT64_FORMAT "%d", body, (int) (body % 7));
+  body[0] = '1' + g_rand_int_range (rand, 0, 9);
+  random_digits (rand, body + 1, 8);
+
+  return g_strdup_printf ("%s%c", body, waybill_check_dhl_mod7_compute (body));
 }
 
 /* UPU S10: two letters, eight digits, a check digit and the country. */
@@ -195,25 +181,11 @@ make_s10 (GRand      *rand,
           const char *service,
           const char *country)
 {
-  static const int weights[] = { 8, 6, 4, 2, 3, 5, 9, 7 };
   char digits[9];
-  int sum = 0;
-  int check;
 
-  for (int i = 0; i < 8; i++)
-    {
-      digits[i] = '0' + g_rand_int_range (rand, 0, 10);
-      sum += (digits[i] - '0') * weights[i];
-    }
-  digits[8] = '\0';
+  random_digits (rand, digits, 8);
 
-  check = 11 - sum % 11;
-  if (check == 10)
-    check = 0;
-  else if (check == 11)
-    check = 5;
-
-  return g_strdup_printf ("%s%s%d%s", service, digits, check, country);
+  return g_strdup_printf ("%s%s%c%s", service, digits, waybill_check_s10_compute (digits), country);
 }
 
 static char *

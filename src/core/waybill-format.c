@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include "waybill-carrier.h"
 #include "waybill-format.h"
 
 /* Words and dates as people read them, shared by the window and the
@@ -178,4 +179,24 @@ waybill_format_iso8601 (GDateTime *time)
     return NULL;
 
   return g_date_time_format (time, "%Y-%m-%dT%H:%M:%S%:z");
+}
+
+/**
+ * waybill_format_carrier_name:
+ * @carrier_id: (nullable): a carrier id such as "royal-mail"
+ *
+ * Returns: the carrier's name ("Royal Mail"), the id itself for a carrier
+ *   this version does not know, or "Unknown carrier"
+ */
+const char *
+waybill_format_carrier_name (const char *carrier_id)
+{
+  const WaybillCarrier *carrier;
+
+  if (carrier_id == NULL || *carrier_id == '\0')
+    return _("Unknown carrier");
+
+  carrier = waybill_carrier_lookup (carrier_id);
+
+  return carrier != NULL ? waybill_carrier_get_name (carrier) : carrier_id;
 }

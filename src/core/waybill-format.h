@@ -16,5 +16,6 @@ char *waybill_format_order_line    (WaybillOrder    *order,
                                     GDateTime       *now);
 char *waybill_format_date_time     (GDateTime       *time);
 char *waybill_format_iso8601       (GDateTime       *time);
+const char *waybill_format_carrier_name (const char *carrier_id);
 
 G_END_DECLS

@@ -120,7 +120,7 @@ make_shipment_group (WaybillShipment *shipment)
   GtkWidget *pill_icon = gtk_image_new ();
   GtkWidget *pill_label = gtk_label_new (NULL);
 
-  title = g_strdup_printf ("%s %s", carrier ? carrier : _("Unknown carrier"),
+  title = g_strdup_printf ("%s %s", waybill_format_carrier_name (carrier),
                            waybill_shipment_get_tracking_number (shipment));
   if (error != NULL)
     /* Translators: the delivery line, when it was checked, and the last error */

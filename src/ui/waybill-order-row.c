@@ -65,15 +65,15 @@ update (WaybillOrderRow *self)
 
   if (shipment != NULL)
     {
-      const char *carrier = waybill_shipment_get_carrier (shipment);
+      const char *carrier = waybill_format_carrier_name (waybill_shipment_get_carrier (shipment));
       guint n = waybill_order_get_shipments (self->order)->len;
 
       if (n > 1)
         /* Translators: carrier, tracking number and how many more parcels */
-        tracking = g_strdup_printf (_("%s %s (+%u more)"), carrier ? carrier : "",
+        tracking = g_strdup_printf (_("%s %s (+%u more)"), carrier,
                                     waybill_shipment_get_tracking_number (shipment), n - 1);
       else
-        tracking = g_strdup_printf ("%s %s", carrier ? carrier : "",
+        tracking = g_strdup_printf ("%s %s", carrier,
                                     waybill_shipment_get_tracking_number (shipment));
     }
   gtk_label_set_label (self->tracking_label, tracking ? g_strstrip (tracking) : "");
