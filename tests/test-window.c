@@ -308,6 +308,177 @@ test_narrow_window_folds (Fixture       *fixture,
 }
 
 static void
+test_filters_and_counts (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  GListModel *orders = waybill_window_get_orders (fixture->window);
+  GtkDropDown *dropdown = GTK_DROP_DOWN (gtk_widget_get_template_child (GTK_WIDGET (fixture->window),
+                                                                        WAYBILL_TYPE_WINDOW, "filter_dropdown"));
+  GListModel *labels = gtk_drop_down_get_model (dropdown);
+  WaybillOrderQuery query = { WAYBILL_FILTER_DELIVERED, WAYBILL_STATUS_INVALID, WAYBILL_SORT_NEWEST };
+  gint64 delivered = waybill_store_count_orders (fixture->store, &query, NULL);
+  g_autofree char *expected = g_strdup_printf ("Delivered (%" G_GINT64_FORMAT ")", delivered);
+
+  /* Every filter shows its count. */
+  g_assert_cmpuint (g_list_model_get_n_items (labels), ==, 6);
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (labels), 0), ==, "All (39)");
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (labels), WAYBILL_FILTER_DELIVERED), ==, expected);
+
+  gtk_drop_down_set_selected (dropdown, WAYBILL_FILTER_DELIVERED);
+  g_assert_cmpuint (g_list_model_get_n_items (orders), ==, delivered);
+  for (guint i = 0; i < g_list_model_get_n_items (orders); i++)
+    {
+      g_autoptr(WaybillOrder) order = g_list_model_get_item (orders, i);
+
+      g_assert_cmpint (waybill_order_get_display_status (order), ==, WAYBILL_STATUS_DELIVERED);
+    }
+
+  gtk_drop_down_set_selected (dropdown, WAYBILL_FILTER_ARCHIVED);
+  g_assert_cmpuint (g_list_model_get_n_items (orders), ==, 1);
+
+  gtk_drop_down_set_selected (dropdown, WAYBILL_FILTER_ATTENTION);
+  for (guint i = 0; i < g_list_model_get_n_items (orders); i++)
+    {
+      g_autoptr(WaybillOrder) order = g_list_model_get_item (orders, i);
+
+      g_assert_true (waybill_order_get_delayed (order) ||
+                     waybill_status_needs_attention (waybill_order_get_display_status (order)));
+    }
+  g_assert_cmpuint (g_list_model_get_n_items (orders), >=, 3);
+
+  /* Sorting by estimated delivery puts the soonest first. */
+  gtk_drop_down_set_selected (dropdown, WAYBILL_FILTER_ACTIVE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.sort", "s", "estimated-delivery"));
+  {
+    g_autoptr(WaybillOrder) first = g_list_model_get_item (orders, 0);
+    g_autoptr(WaybillOrder) second = g_list_model_get_item (orders, 1);
+    WaybillShipment *a = waybill_order_get_primary_shipment (first);
+    WaybillShipment *b = waybill_order_get_primary_shipment (second);
+
+    g_assert_nonnull (a);
+    g_assert_nonnull (b);
+    g_assert_nonnull (waybill_shipment_get_estimated_to (a));
+    g_assert_cmpint (g_date_time_compare (waybill_shipment_get_estimated_to (a),
+                                          waybill_shipment_get_estimated_to (b)), <=, 0);
+  }
+}
+
+static void
+test_order_actions (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  GListModel *orders = waybill_window_get_orders (fixture->window);
+  guint position = find_order_with_events (orders);
+  g_autoptr(WaybillOrder) order = g_list_model_get_item (orders, position);
+  g_autoptr(WaybillOrder) stored = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 id = waybill_order_get_id (order);
+  const char *number = waybill_order_get_order_number (order);
+  guint events_before;
+
+  waybill_window_select_order (fixture->window, position);
+  iterate (50);
+
+  /* Archive: gone from "All", kept in the database. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "order.archive", NULL));
+  iterate (50);
+  g_assert_cmpuint (g_list_model_get_n_items (orders), ==, 38);
+  stored = waybill_store_get_order (fixture->store, id, &error);
+  g_assert_true (waybill_order_get_archived (stored));
+  g_clear_object (&stored);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "order.unarchive", NULL));
+  iterate (50);
+  g_assert_cmpuint (g_list_model_get_n_items (orders), ==, 39);
+
+  /* Mark as delivered adds a manual event and delivers. */
+  stored = waybill_store_get_order (fixture->store, id, &error);
+  {
+    WaybillShipment *shipment = g_ptr_array_index (waybill_order_get_shipments (stored), 0);
+
+    waybill_store_load_events (fixture->store, shipment, &error);
+    events_before = waybill_shipment_get_events (shipment)->len;
+  }
+  g_clear_object (&stored);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "order.mark-delivered", NULL));
+  iterate (50);
+  stored = waybill_store_get_order (fixture->store, id, &error);
+  g_assert_cmpint (waybill_order_get_display_status (stored), ==, WAYBILL_STATUS_DELIVERED);
+  {
+    WaybillShipment *shipment = g_ptr_array_index (waybill_order_get_shipments (stored), 0);
+
+    waybill_store_load_events (fixture->store, shipment, &error);
+    g_assert_cmpuint (waybill_shipment_get_events (shipment)->len, ==, events_before + 1);
+  }
+  g_clear_object (&stored);
+  g_assert_true (has_text (fixture->window, "Marked as delivered by hand"));
+
+  /* Delete, then Undo brings it back with its timeline. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "order.delete", NULL));
+  iterate (50);
+  g_assert_null (waybill_store_find_order (fixture->store, number, NULL));
+  g_assert_cmpuint (g_list_model_get_n_items (orders), ==, 38);
+  g_assert_true (has_text (fixture->window, "deleted"));
+  {
+    /* Press the toast's Undo button, as a person would. */
+    GtkWidget *overlay = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (fixture->window),
+                                                                    WAYBILL_TYPE_WINDOW, "toast_overlay"));
+    GtkWidget *button = NULL;
+    GSList *stack = g_slist_prepend (NULL, overlay);
+
+    while (stack != NULL && button == NULL)
+      {
+        GtkWidget *w = stack->data;
+
+        stack = g_slist_delete_link (stack, stack);
+        if (GTK_IS_BUTTON (w) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (w)), "_Undo") == 0)
+          button = w;
+        for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL; c = gtk_widget_get_next_sibling (c))
+          stack = g_slist_prepend (stack, c);
+      }
+    g_slist_free (stack);
+    g_assert_nonnull (button);
+    g_signal_emit_by_name (button, "clicked");
+  }
+  iterate (50);
+  g_assert_cmpuint (g_list_model_get_n_items (orders), ==, 39);
+  stored = waybill_store_find_order (fixture->store, number, &error);
+  g_assert_no_error (error);
+  {
+    WaybillShipment *shipment = g_ptr_array_index (waybill_order_get_shipments (stored), 0);
+
+    waybill_store_load_events (fixture->store, shipment, &error);
+    g_assert_cmpuint (waybill_shipment_get_events (shipment)->len, ==, events_before + 1);
+  }
+}
+
+static void
+test_copy_tracking_number (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  GListModel *orders = waybill_window_get_orders (fixture->window);
+  guint position = find_order_with_events (orders);
+  g_autoptr(WaybillOrder) order = g_list_model_get_item (orders, position);
+  GdkClipboard *clipboard = gtk_widget_get_clipboard (GTK_WIDGET (fixture->window));
+  g_autofree char *text = NULL;
+
+  waybill_window_select_order (fixture->window, position);
+  iterate (50);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "order.copy-tracking-number", NULL));
+  iterate (50);
+
+  {
+    GValue v = G_VALUE_INIT;
+
+    g_value_init (&v, G_TYPE_STRING);
+    g_assert_true (gdk_content_provider_get_value (gdk_clipboard_get_content (clipboard), &v, NULL));
+    text = g_value_dup_string (&v);
+    g_value_unset (&v);
+  }
+  g_assert_cmpstr (text, ==, waybill_shipment_get_tracking_number (waybill_order_get_primary_shipment (order)));
+  g_assert_true (has_text (fixture->window, "Tracking number copied"));
+}
+
+static void
 test_store_error_shown (void)
 {
   g_autoptr(GError) error = g_error_new_literal (WAYBILL_STORE_ERROR,
@@ -332,6 +503,16 @@ main (int   argc,
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
+  /* AdwApplication loads the app's style sheet; these windows have none. */
+  {
+    GtkCssProvider *provider = gtk_css_provider_new ();
+
+    gtk_css_provider_load_from_resource (provider, "/io/github/waybill/Waybill/style.css");
+    gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (provider),
+                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+    g_object_unref (provider);
+  }
+
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
 
@@ -340,6 +521,9 @@ main (int   argc,
   ADD ("/waybill/window/follows-other-connection", test_follows_other_connection);
   ADD ("/waybill/window/search", test_search);
   ADD ("/waybill/window/narrow-window-folds", test_narrow_window_folds);
+  ADD ("/waybill/window/filters-and-counts", test_filters_and_counts);
+  ADD ("/waybill/window/order-actions", test_order_actions);
+  ADD ("/waybill/window/copy-tracking-number", test_copy_tracking_number);
   g_test_add_func ("/waybill/window/store-error-shown", test_store_error_shown);
 
   return g_test_run ();

@@ -137,7 +137,7 @@ waybill_format_order_line (WaybillOrder *order,
   switch (waybill_order_get_stage (order))
     {
     case WAYBILL_STATUS_CANCELLED:
-      return g_strdup (_("Cancelled"));
+      return g_strdup (_("Will not be shipped"));
     case WAYBILL_STATUS_SHIPPED:
       return g_strdup (_("Shipped, no tracking number"));
     default:

@@ -34,6 +34,7 @@ struct _WaybillOrderDetail
   AdwActionRow *items_row;
   AdwActionRow *address_row;
   AdwActionRow *note_row;
+  GtkBox       *stepper;
   GtkBox       *shipments_box;
 };
 
@@ -81,6 +82,7 @@ make_event_row (WaybillTrackingEvent *event,
   adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 3);
 
   gtk_widget_add_css_class (icon, "timeline-icon");
+  gtk_widget_set_valign (icon, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (icon, waybill_status_get_style_class (status));
   if (newest)
     gtk_widget_add_css_class (row, "timeline-newest");
@@ -155,6 +157,112 @@ make_shipment_group (WaybillShipment *shipment)
   return group;
 }
 
+/* The way of an order to the customer, in five steps. */
+static const struct
+{
+  const char *label;
+  const char *icon_name;
+} steps[] = {
+  { N_("Received"), "mail-unread-symbolic" },
+  { N_("Shipped"), "mail-send-symbolic" },
+  { N_("In Transit"), "mail-send-receive-symbolic" },
+  { N_("Out for Delivery"), "go-next-symbolic" },
+  { N_("Delivered"), "emblem-ok-symbolic" },
+};
+
+/* Which step an order has reached, and whether something went wrong
+ * there: an exception or a return is shown at the step it happened. */
+static int
+step_for_status (WaybillStatus  status,
+                 gboolean      *problem)
+{
+  *problem = FALSE;
+
+  switch (status)
+    {
+    case WAYBILL_STATUS_RECEIVED:
+    case WAYBILL_STATUS_PROCESSING:
+    case WAYBILL_STATUS_PENDING:
+    case WAYBILL_STATUS_INFO_RECEIVED:
+      return 0;
+    case WAYBILL_STATUS_CANCELLED:
+      *problem = TRUE;
+      return 0;
+    case WAYBILL_STATUS_SHIPPED:
+    case WAYBILL_STATUS_PICKED_UP:
+      return 1;
+    case WAYBILL_STATUS_IN_TRANSIT:
+      return 2;
+    case WAYBILL_STATUS_EXCEPTION:
+    case WAYBILL_STATUS_RETURNED:
+    case WAYBILL_STATUS_EXPIRED:
+      *problem = TRUE;
+      return 2;
+    case WAYBILL_STATUS_OUT_FOR_DELIVERY:
+    case WAYBILL_STATUS_AVAILABLE_FOR_PICKUP:
+      return 3;
+    case WAYBILL_STATUS_FAILED_ATTEMPT:
+      *problem = TRUE;
+      return 3;
+    case WAYBILL_STATUS_DELIVERED:
+      return 4;
+    case WAYBILL_N_STATUSES:
+    case WAYBILL_STATUS_INVALID:
+    default:
+      return 0;
+    }
+}
+
+static void
+update_stepper (WaybillOrderDetail *self)
+{
+  WaybillStatus status = waybill_order_get_display_status (self->order);
+  gboolean problem;
+  int reached = step_for_status (status, &problem);
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->stepper))) != NULL)
+    gtk_box_remove (self->stepper, child);
+
+  for (int i = 0; i < (int) G_N_ELEMENTS (steps); i++)
+    {
+      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
+      GtkWidget *icon;
+      GtkWidget *label;
+      const char *text = g_dgettext (GETTEXT_PACKAGE, steps[i].label);
+      const char *icon_name = steps[i].icon_name;
+      g_autofree char *accessible = NULL;
+
+      /* Where it went wrong, the step says what happened. */
+      if (i == reached && problem)
+        {
+          text = waybill_status_get_label (status);
+          icon_name = waybill_status_get_icon_name (status);
+        }
+
+      icon = gtk_image_new_from_icon_name (icon_name);
+      label = gtk_label_new (text);
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_label_set_justify (GTK_LABEL (label), GTK_JUSTIFY_CENTER);
+      gtk_widget_add_css_class (label, "caption");
+      gtk_widget_add_css_class (icon, "step-icon");
+      gtk_widget_set_halign (icon, GTK_ALIGN_CENTER);
+      gtk_box_append (GTK_BOX (box), icon);
+      gtk_box_append (GTK_BOX (box), label);
+      gtk_widget_add_css_class (box, "step");
+
+      if (i < reached)
+        gtk_widget_add_css_class (box, "done");
+      else if (i == reached)
+        gtk_widget_add_css_class (box, problem ? "problem" : "current");
+
+      accessible = g_strdup_printf ("%s%s", text,
+                                    i < reached ? _(": done") : i == reached ? _(": now") : "");
+      gtk_accessible_update_property (GTK_ACCESSIBLE (box), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
+      gtk_box_append (self->stepper, box);
+    }
+}
+
 static void
 clear_shipments (WaybillOrderDetail *self)
 {
@@ -193,6 +301,7 @@ update (WaybillOrderDetail *self)
 
   waybill_status_style_apply (self->status_pill, self->status_icon, self->status_label,
                               waybill_order_get_display_status (self->order));
+  update_stepper (self);
 
   line = waybill_format_order_line (self->order, now);
   if (waybill_order_get_delayed (self->order))
@@ -307,6 +416,7 @@ waybill_order_detail_class_init (WaybillOrderDetailClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WaybillOrderDetail, items_row);
   gtk_widget_class_bind_template_child (widget_class, WaybillOrderDetail, address_row);
   gtk_widget_class_bind_template_child (widget_class, WaybillOrderDetail, note_row);
+  gtk_widget_class_bind_template_child (widget_class, WaybillOrderDetail, stepper);
   gtk_widget_class_bind_template_child (widget_class, WaybillOrderDetail, shipments_box);
 }
 

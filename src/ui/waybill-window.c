@@ -9,6 +9,8 @@
 
 #include <glib/gi18n.h>
 
+#include "waybill-carrier.h"
+#include "waybill-demo.h"
 #include "waybill-order-detail.h"
 #include "waybill-order-list-model.h"
 #include "waybill-order-row.h"
@@ -26,11 +28,23 @@ struct _WaybillWindow
   WaybillOrderListModel *orders;
   GtkSingleSelection    *selection;
   gint64                 selected_id;
+  WaybillOrder          *shown_order;
+  GtkStringList         *filter_labels;
+  WaybillFilter          filter;
+  WaybillSort            sort;
+  /* The last deleted order, kept whole until its toast is gone so that
+   * Undo can put it back. */
+  WaybillOrder          *deleted_order;
+  /* The toast on screen: a new one replaces it rather than queueing. */
+  AdwToast              *toast;
 
   /* Template widgets */
   GtkStack              *main_stack;
   AdwStatusPage         *error_page;
+  AdwToastOverlay       *toast_overlay;
   AdwLeaflet            *leaflet;
+  GtkDropDown           *filter_dropdown;
+  GtkWidget             *order_menu_button;
   GtkWidget             *sidebar;
   GtkWidget             *content;
   AdwWindowTitle        *list_title;
@@ -43,6 +57,92 @@ struct _WaybillWindow
 };
 
 G_DEFINE_FINAL_TYPE (WaybillWindow, waybill_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_SORT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static const struct
+{
+  const char *id;
+  const char *label;
+} filters[WAYBILL_N_FILTERS] = {
+  [WAYBILL_FILTER_ALL] = { "all", N_("All") },
+  [WAYBILL_FILTER_ACTIVE] = { "active", N_("Active") },
+  [WAYBILL_FILTER_ATTENTION] = { "attention", N_("Needs Attention") },
+  [WAYBILL_FILTER_OUT_FOR_DELIVERY] = { "out-for-delivery", N_("Out for Delivery") },
+  [WAYBILL_FILTER_DELIVERED] = { "delivered", N_("Delivered") },
+  [WAYBILL_FILTER_ARCHIVED] = { "archived", N_("Archived") },
+};
+
+static const char * const sort_ids[WAYBILL_N_SORTS] = {
+  [WAYBILL_SORT_NEWEST] = "newest",
+  [WAYBILL_SORT_ESTIMATED_DELIVERY] = "estimated-delivery",
+  [WAYBILL_SORT_LAST_UPDATE] = "last-update",
+};
+
+static void
+apply_query (WaybillWindow *self)
+{
+  WaybillOrderQuery query = { self->filter, WAYBILL_STATUS_INVALID, self->sort };
+
+  if (self->orders != NULL)
+    waybill_order_list_model_set_query (self->orders, &query);
+}
+
+/* The filter list shows how many orders each filter holds, kept current
+ * as the database changes. */
+static void
+update_filter_counts (WaybillWindow *self)
+{
+  g_autoptr(GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
+
+  if (self->store == NULL)
+    return;
+
+  for (guint i = 0; i < WAYBILL_N_FILTERS; i++)
+    {
+      WaybillOrderQuery query = { i, WAYBILL_STATUS_INVALID, WAYBILL_SORT_NEWEST };
+      gint64 count = waybill_store_count_orders (self->store, &query, NULL);
+
+      /* Translators: a filter of the order list and how many orders it shows, "Active (12)" */
+      g_ptr_array_add (labels, g_strdup_printf (_("%s (%" G_GINT64_FORMAT ")"),
+                                                g_dgettext (GETTEXT_PACKAGE, filters[i].label),
+                                                MAX (count, 0)));
+    }
+  g_ptr_array_add (labels, NULL);
+
+  /* Replace the labels in place so that the selection stays. */
+  for (guint i = 0; i < WAYBILL_N_FILTERS; i++)
+    {
+      const char *current = gtk_string_list_get_string (self->filter_labels, i);
+
+      if (g_strcmp0 (current, g_ptr_array_index (labels, i)) != 0)
+        {
+          const char *one[] = { g_ptr_array_index (labels, i), NULL };
+          guint selected = gtk_drop_down_get_selected (self->filter_dropdown);
+
+          gtk_string_list_splice (self->filter_labels, i, 1, one);
+          gtk_drop_down_set_selected (self->filter_dropdown, selected);
+        }
+    }
+}
+
+static void
+filter_selected_cb (WaybillWindow *self)
+{
+  guint selected = gtk_drop_down_get_selected (self->filter_dropdown);
+
+  if (selected >= WAYBILL_N_FILTERS || selected == self->filter)
+    return;
+
+  self->filter = selected;
+  apply_query (self);
+}
 
 static void
 update_list_page (WaybillWindow *self)
@@ -60,6 +160,85 @@ update_list_page (WaybillWindow *self)
   subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u order", "%u orders", n_items),
                               n_items);
   adw_window_title_set_subtitle (self->list_title, subtitle);
+}
+
+/* The first shipment that has a tracking number, for the copy and open
+ * actions: the one the order's status comes from. */
+static WaybillShipment *
+shown_shipment (WaybillWindow *self)
+{
+  if (self->shown_order == NULL)
+    return NULL;
+
+  return waybill_order_get_primary_shipment (self->shown_order);
+}
+
+static void
+update_order_actions (WaybillWindow *self)
+{
+  WaybillOrder *order = self->shown_order;
+  WaybillShipment *shipment = shown_shipment (self);
+  const WaybillCarrier *carrier = NULL;
+  gboolean undelivered = FALSE;
+
+  if (shipment != NULL)
+    carrier = waybill_carrier_lookup (waybill_shipment_get_carrier (shipment));
+
+  if (order != NULL)
+    {
+      GPtrArray *shipments = waybill_order_get_shipments (order);
+
+      for (guint i = 0; i < shipments->len; i++)
+        undelivered |= waybill_shipment_get_status (g_ptr_array_index (shipments, i)) != WAYBILL_STATUS_DELIVERED;
+    }
+
+  gtk_widget_set_visible (self->order_menu_button, order != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "order.copy-tracking-number", shipment != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "order.copy-tracking-link", carrier != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "order.open-carrier-page", carrier != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "order.mark-delivered", undelivered);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "order.archive",
+                                 order != NULL && !waybill_order_get_archived (order));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "order.unarchive",
+                                 order != NULL && waybill_order_get_archived (order));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "order.delete", order != NULL);
+}
+
+static void
+toast_dismissed_cb (WaybillWindow *self,
+                    AdwToast      *toast)
+{
+  if (self->toast == toast)
+    self->toast = NULL;
+}
+
+static void
+present_toast (WaybillWindow *self,
+               AdwToast      *toast)
+{
+  if (self->toast != NULL)
+    adw_toast_dismiss (self->toast);
+
+  self->toast = toast;
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (toast_dismissed_cb), self, G_CONNECT_SWAPPED);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static void
+show_toast (WaybillWindow *self,
+            const char    *title)
+{
+  present_toast (self, adw_toast_new (title));
+}
+
+static void
+show_error (WaybillWindow *self,
+            const GError  *error)
+{
+  AdwToast *toast = adw_toast_new (error->message);
+
+  adw_toast_set_timeout (toast, 0);
+  present_toast (self, toast);
 }
 
 static void
@@ -90,6 +269,8 @@ show_order (WaybillWindow *self,
     }
 
   waybill_order_detail_set_order (self->detail, order);
+  g_set_object (&self->shown_order, order);
+  update_order_actions (self);
 
   if (order != NULL)
     {
@@ -147,6 +328,7 @@ orders_changed_cb (WaybillWindow *self)
   guint position;
 
   update_list_page (self);
+  update_filter_counts (self);
 
   if (self->selected_id == 0)
     return;
@@ -199,6 +381,251 @@ search_action (GtkWidget  *widget,
 }
 
 static void
+copy_tracking_number_action (GtkWidget  *widget,
+                             const char *action_name,
+                             GVariant   *parameter)
+{
+  WaybillWindow *self = WAYBILL_WINDOW (widget);
+  WaybillShipment *shipment = shown_shipment (self);
+
+  if (shipment == NULL)
+    return;
+
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget),
+                          waybill_shipment_get_tracking_number (shipment));
+  show_toast (self, _("Tracking number copied"));
+}
+
+static char *
+shown_tracking_url (WaybillWindow *self)
+{
+  WaybillShipment *shipment = shown_shipment (self);
+  const WaybillCarrier *carrier;
+
+  if (shipment == NULL)
+    return NULL;
+
+  carrier = waybill_carrier_lookup (waybill_shipment_get_carrier (shipment));
+  if (carrier == NULL)
+    return NULL;
+
+  return waybill_carrier_get_tracking_url (carrier, waybill_shipment_get_tracking_number (shipment));
+}
+
+static void
+copy_tracking_link_action (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  WaybillWindow *self = WAYBILL_WINDOW (widget);
+  g_autofree char *url = shown_tracking_url (self);
+
+  if (url == NULL)
+    return;
+
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), url);
+  show_toast (self, _("Tracking link copied"));
+}
+
+static void
+open_carrier_page_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  WaybillWindow *self = WAYBILL_WINDOW (widget);
+  g_autofree char *url = shown_tracking_url (self);
+
+  if (url != NULL)
+    gtk_show_uri (GTK_WINDOW (self), url, GDK_CURRENT_TIME);
+}
+
+static void
+mark_delivered_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  WaybillWindow *self = WAYBILL_WINDOW (widget);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WaybillOrder) order = NULL;
+  GPtrArray *shipments;
+
+  if (self->shown_order == NULL)
+    return;
+
+  order = g_object_ref (self->shown_order);
+  shipments = waybill_order_get_shipments (order);
+
+  if (!waybill_store_begin (self->store, &error))
+    {
+      show_error (self, error);
+      return;
+    }
+
+  for (guint i = 0; i < shipments->len; i++)
+    {
+      WaybillShipment *shipment = g_ptr_array_index (shipments, i);
+      g_autoptr(WaybillTrackingEvent) event = NULL;
+
+      if (waybill_shipment_get_status (shipment) == WAYBILL_STATUS_DELIVERED)
+        continue;
+
+      event = waybill_tracking_event_new (now, WAYBILL_STATUS_DELIVERED, "manual",
+                                          _("Marked as delivered by hand"), NULL);
+      if (!waybill_store_add_event (self->store, waybill_shipment_get_id (shipment), event, &error))
+        {
+          waybill_store_rollback (self->store);
+          show_error (self, error);
+          return;
+        }
+    }
+
+  if (!waybill_store_commit (self->store, &error))
+    show_error (self, error);
+  else
+    show_toast (self, _("Marked as delivered"));
+}
+
+static void
+set_archived (WaybillWindow *self,
+              gboolean       archived)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->shown_order == NULL)
+    return;
+
+  if (!waybill_store_set_archived (self->store, waybill_order_get_id (self->shown_order), archived, &error))
+    show_error (self, error);
+  else
+    show_toast (self, archived ? _("Order archived") : _("Order moved out of the archive"));
+}
+
+static void
+archive_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  set_archived (WAYBILL_WINDOW (widget), TRUE);
+}
+
+static void
+unarchive_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  set_archived (WAYBILL_WINDOW (widget), FALSE);
+}
+
+static void
+undo_delete_cb (WaybillWindow *self)
+{
+  g_autoptr(WaybillOrder) order = g_steal_pointer (&self->deleted_order);
+  g_autoptr(GError) error = NULL;
+  GPtrArray *shipments;
+
+  if (order == NULL)
+    return;
+
+  /* Put it back as it was, timelines included, under a new id. */
+  waybill_order_set_id (order, 0);
+  shipments = waybill_order_get_shipments (order);
+  for (guint i = 0; i < shipments->len; i++)
+    waybill_shipment_set_id (g_ptr_array_index (shipments, i), 0);
+
+  if (!waybill_store_create_order (self->store, order, &error))
+    show_error (self, error);
+  else
+    show_order (self, waybill_order_get_id (order));
+}
+
+static void
+delete_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  WaybillWindow *self = WAYBILL_WINDOW (widget);
+  g_autoptr(WaybillOrder) order = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *title = NULL;
+  AdwToast *toast;
+
+  if (self->shown_order == NULL)
+    return;
+
+  /* The shown order has its events loaded: all Undo needs. */
+  order = g_object_ref (self->shown_order);
+  if (!waybill_store_delete_order (self->store, waybill_order_get_id (order), &error))
+    {
+      show_error (self, error);
+      return;
+    }
+
+  g_set_object (&self->deleted_order, order);
+  show_order (self, 0);
+
+  title = g_strdup_printf (_("Order %s deleted"), waybill_order_get_order_number (order));
+  toast = adw_toast_new (title);
+  adw_toast_set_button_label (toast, _("_Undo"));
+  g_signal_connect_object (toast, "button-clicked", G_CALLBACK (undo_delete_cb), self, G_CONNECT_SWAPPED);
+  present_toast (self, toast);
+}
+
+static void
+load_demo_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  WaybillWindow *self = WAYBILL_WINDOW (widget);
+  g_autoptr(GError) error = NULL;
+
+  if (!waybill_demo_fill (self->store, WAYBILL_DEMO_DEFAULT_ORDERS, 1042, &error))
+    show_error (self, error);
+}
+
+static void
+waybill_window_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  WaybillWindow *self = WAYBILL_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SORT:
+      g_value_set_string (value, sort_ids[self->sort]);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+waybill_window_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  WaybillWindow *self = WAYBILL_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SORT:
+      for (guint i = 0; i < WAYBILL_N_SORTS; i++)
+        if (g_strcmp0 (g_value_get_string (value), sort_ids[i]) == 0 && self->sort != i)
+          {
+            self->sort = i;
+            apply_query (self);
+            g_object_notify_by_pspec (object, pspec);
+          }
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 waybill_window_dispose (GObject *object)
 {
   WaybillWindow *self = WAYBILL_WINDOW (object);
@@ -208,6 +635,8 @@ waybill_window_dispose (GObject *object)
   g_clear_object (&self->orders);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
+  g_clear_object (&self->shown_order);
+  g_clear_object (&self->deleted_order);
 
   G_OBJECT_CLASS (waybill_window_parent_class)->dispose (object);
 }
@@ -219,13 +648,23 @@ waybill_window_class_init (WaybillWindowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = waybill_window_dispose;
+  object_class->get_property = waybill_window_get_property;
+  object_class->set_property = waybill_window_set_property;
+
+  properties[PROP_SORT] =
+    g_param_spec_string ("sort", NULL, NULL, "newest",
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (WAYBILL_TYPE_ORDER_DETAIL);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/waybill/Waybill/waybill-window.ui");
   gtk_widget_class_bind_template_child (widget_class, WaybillWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, WaybillWindow, error_page);
+  gtk_widget_class_bind_template_child (widget_class, WaybillWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, WaybillWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, WaybillWindow, filter_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, WaybillWindow, order_menu_button);
   gtk_widget_class_bind_template_child (widget_class, WaybillWindow, sidebar);
   gtk_widget_class_bind_template_child (widget_class, WaybillWindow, content);
   gtk_widget_class_bind_template_child (widget_class, WaybillWindow, list_title);
@@ -240,6 +679,21 @@ waybill_window_class_init (WaybillWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
 
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "win.load-demo", NULL, load_demo_action);
+  gtk_widget_class_install_property_action (widget_class, "win.sort", "sort");
+  gtk_widget_class_install_action (widget_class, "order.copy-tracking-number", NULL, copy_tracking_number_action);
+  gtk_widget_class_install_action (widget_class, "order.copy-tracking-link", NULL, copy_tracking_link_action);
+  gtk_widget_class_install_action (widget_class, "order.open-carrier-page", NULL, open_carrier_page_action);
+  gtk_widget_class_install_action (widget_class, "order.mark-delivered", NULL, mark_delivered_action);
+  gtk_widget_class_install_action (widget_class, "order.archive", NULL, archive_action);
+  gtk_widget_class_install_action (widget_class, "order.unarchive", NULL, unarchive_action);
+  gtk_widget_class_install_action (widget_class, "order.delete", NULL, delete_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "order.archive", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, GDK_SHIFT_MASK, "order.delete", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_c, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "order.copy-tracking-number", NULL);
 }
 
 /* The window keeps its size between runs.  Run from the build folder
@@ -259,13 +713,26 @@ bind_window_state (WaybillWindow *self)
   g_settings_bind (self->settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "window-height", self, "default-height", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "window-maximized", self, "maximized", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "sort-order", self, "sort", G_SETTINGS_BIND_DEFAULT);
 }
 
 static void
 waybill_window_init (WaybillWindow *self)
 {
+  const char *labels[WAYBILL_N_FILTERS + 1] = { NULL };
+
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  for (guint i = 0; i < WAYBILL_N_FILTERS; i++)
+    labels[i] = g_dgettext (GETTEXT_PACKAGE, filters[i].label);
+  self->filter_labels = gtk_string_list_new (labels);
+  gtk_drop_down_set_model (self->filter_dropdown, G_LIST_MODEL (self->filter_labels));
+  g_object_unref (self->filter_labels);
+  g_signal_connect_object (self->filter_dropdown, "notify::selected",
+                           G_CALLBACK (filter_selected_cb), self, G_CONNECT_SWAPPED);
+
   bind_window_state (self);
+  update_order_actions (self);
 
 #if DEVELOPMENT
   gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
@@ -297,7 +764,9 @@ set_store (WaybillWindow *self,
                            G_CALLBACK (orders_changed_cb), self,
                            G_CONNECT_SWAPPED | G_CONNECT_AFTER);
 
+  apply_query (self);
   update_list_page (self);
+  update_filter_counts (self);
   gtk_stack_set_visible_child_name (self->main_stack, "orders");
 }
 
