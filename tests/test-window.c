@@ -479,6 +479,29 @@ test_copy_tracking_number (Fixture       *fixture,
 }
 
 static void
+test_lookup_jumps_to_order (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  GListModel *orders = waybill_window_get_orders (fixture->window);
+  guint position = find_order_with_events (orders);
+  g_autoptr(WaybillOrder) order = g_list_model_get_item (orders, position);
+  const char *tracking = waybill_shipment_get_tracking_number (waybill_order_get_primary_shipment (order));
+  GtkWidget *entry = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (fixture->window),
+                                                                WAYBILL_TYPE_WINDOW, "search_entry"));
+  g_autofree char *pasted = g_strdup_printf ("  %s ", tracking);
+  WaybillOrder *shown;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.lookup", NULL));
+  gtk_editable_set_text (GTK_EDITABLE (entry), pasted);
+  g_signal_emit_by_name (entry, "activate");
+  iterate (50);
+
+  shown = waybill_order_detail_get_order (WAYBILL_ORDER_DETAIL (waybill_window_get_detail (fixture->window)));
+  g_assert_nonnull (shown);
+  g_assert_cmpint (waybill_order_get_id (shown), ==, waybill_order_get_id (order));
+}
+
+static void
 test_store_error_shown (void)
 {
   g_autoptr(GError) error = g_error_new_literal (WAYBILL_STORE_ERROR,
@@ -524,6 +547,7 @@ main (int   argc,
   ADD ("/waybill/window/filters-and-counts", test_filters_and_counts);
   ADD ("/waybill/window/order-actions", test_order_actions);
   ADD ("/waybill/window/copy-tracking-number", test_copy_tracking_number);
+  ADD ("/waybill/window/lookup-jumps-to-order", test_lookup_jumps_to_order);
   g_test_add_func ("/waybill/window/store-error-shown", test_store_error_shown);
 
   return g_test_run ();

@@ -125,6 +125,7 @@ waybill_application_startup (GApplication *app)
   static const char *quit_accels[] = { "<Control>q", NULL };
   static const char *close_accels[] = { "<Control>w", NULL };
   static const char *search_accels[] = { "<Control>f", NULL };
+  static const char *lookup_accels[] = { "<Control>l", NULL };
 
   G_APPLICATION_CLASS (waybill_application_parent_class)->startup (app);
 
@@ -132,6 +133,7 @@ waybill_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "window.close", close_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.search", search_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.lookup", lookup_accels);
 }
 
 static void

@@ -320,6 +320,32 @@ search_changed_cb (WaybillWindow *self)
   waybill_order_list_model_set_search (self->orders, text);
 }
 
+/* Enter in the search field opens the best match: paste a tracking or
+ * order number, press Enter, and the order is there. */
+static void
+search_activate_cb (WaybillWindow *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+
+  /* The search waits a moment after typing; Enter should not. */
+  waybill_order_list_model_set_search (self->orders, text);
+
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->orders)) > 0)
+    order_activated_cb (self, 0);
+}
+
+static void
+lookup_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  WaybillWindow *self = WAYBILL_WINDOW (widget);
+
+  adw_leaflet_set_visible_child (self->leaflet, self->sidebar);
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+  gtk_editable_select_region (GTK_EDITABLE (self->search_entry), 0, -1);
+}
+
 /* After a reload (a change in the database, from here or another
  * process) keep showing the order that was shown. */
 static void
@@ -677,9 +703,11 @@ waybill_window_class_init (WaybillWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, order_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, back_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, search_activate_cb);
 
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "win.load-demo", NULL, load_demo_action);
+  gtk_widget_class_install_action (widget_class, "win.lookup", NULL, lookup_action);
   gtk_widget_class_install_property_action (widget_class, "win.sort", "sort");
   gtk_widget_class_install_action (widget_class, "order.copy-tracking-number", NULL, copy_tracking_number_action);
   gtk_widget_class_install_action (widget_class, "order.copy-tracking-link", NULL, copy_tracking_link_action);
@@ -690,6 +718,7 @@ waybill_window_class_init (WaybillWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "order.delete", NULL, delete_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK, "win.lookup", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "order.archive", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, GDK_SHIFT_MASK, "order.delete", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_c, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
