@@ -442,6 +442,54 @@ test_manual_event (Fixture       *fixture,
 }
 
 static void
+test_due_shipments (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(WaybillOrder) a = add_order (fixture->store, "D-1", "Due", NULL, "1Z999AA10123456784");
+  g_autoptr(WaybillOrder) b = add_order (fixture->store, "D-2", "Later", NULL, "1Z999AA10000000009");
+  g_autoptr(WaybillOrder) c = add_order (fixture->store, "D-3", "Archived", NULL, "1Z999AA10000000010");
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) later = g_date_time_add_hours (now, 3);
+  g_autoptr(GDateTime) past = g_date_time_add_hours (now, -1);
+  g_autoptr(GPtrArray) due = NULL;
+  g_autoptr(GError) error = NULL;
+  WaybillShipment *sa = g_ptr_array_index (waybill_order_get_shipments (a), 0);
+  WaybillShipment *sb = g_ptr_array_index (waybill_order_get_shipments (b), 0);
+  g_autoptr(WaybillTrackingResult) delivered = waybill_tracking_result_new (WAYBILL_STATUS_DELIVERED);
+
+  waybill_store_schedule_shipment (fixture->store, waybill_shipment_get_id (sa), past, &error);
+  g_assert_no_error (error);
+  waybill_store_schedule_shipment (fixture->store, waybill_shipment_get_id (sb), later, &error);
+  g_assert_no_error (error);
+  waybill_store_set_archived (fixture->store, waybill_order_get_id (c), TRUE, &error);
+
+  due = waybill_store_list_due_shipments (fixture->store, now, FALSE, 100, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (due->len, ==, 1);
+  g_assert_cmpint (waybill_shipment_get_id (g_ptr_array_index (due, 0)), ==, waybill_shipment_get_id (sa));
+  g_clear_pointer (&due, g_ptr_array_unref);
+
+  /* --all: every active one, archived orders still left out. */
+  due = waybill_store_list_due_shipments (fixture->store, now, TRUE, 100, &error);
+  g_assert_cmpuint (due->len, ==, 2);
+  g_clear_pointer (&due, g_ptr_array_unref);
+
+  /* Delivered: never again. */
+  waybill_store_record_result (fixture->store, waybill_shipment_get_id (sa), delivered, NULL, NULL, &error);
+  g_assert_no_error (error);
+  due = waybill_store_list_due_shipments (fixture->store, later, TRUE, 100, &error);
+  g_assert_cmpuint (due->len, ==, 1);
+  g_clear_pointer (&due, g_ptr_array_unref);
+
+  g_assert_false (waybill_store_schedule_shipment (fixture->store, 424242, now, &error));
+  g_assert_error (error, WAYBILL_STORE_ERROR, WAYBILL_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  waybill_store_set_delay_threshold (fixture->store, 3600);
+  g_assert_cmpuint (waybill_store_get_delay_threshold (fixture->store), ==, 3600);
+}
+
+static void
 test_announced_once (Fixture       *fixture,
                      gconstpointer  data)
 {
@@ -990,6 +1038,7 @@ main (int   argc,
   ADD ("delayed-flag", test_delayed_flag);
   ADD ("manual-event", test_manual_event);
   ADD ("announced-once", test_announced_once);
+  ADD ("due-shipments", test_due_shipments);
   ADD ("list-filters-and-paging", test_list_filters_and_paging);
   ADD ("search-ranking", test_search_ranking);
   ADD ("disk-full", test_disk_full);

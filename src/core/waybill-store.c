@@ -2245,3 +2245,110 @@ waybill_store_mark_announced (WaybillStore   *self,
 
   return TRUE;
 }
+
+/**
+ * waybill_store_list_due_shipments:
+ * @now: (nullable): the time to compare with; %NULL for now
+ * @all_active: list every shipment still on its way, due or not
+ * @limit: the most shipments to return
+ *
+ * The shipments the refresher should ask about: not in a final status,
+ * of an order that is not archived or cancelled, and due (never checked,
+ * or their next check has come).  Those due longest come first.
+ *
+ * Returns: (transfer container) (element-type WaybillShipment): the
+ *   shipments, without events
+ */
+GPtrArray *
+waybill_store_list_due_shipments (WaybillStore  *self,
+                                  GDateTime     *now,
+                                  gboolean       all_active,
+                                  guint          limit,
+                                  GError       **error)
+{
+  g_autoptr(GPtrArray) shipments = g_ptr_array_new_with_free_func (g_object_unref);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (WAYBILL_IS_STORE (self), NULL);
+
+  stmt = prepare (self,
+                  "SELECT " SHIPMENT_COLUMNS " FROM shipments s JOIN orders o ON o.id = s.order_id "
+                  "WHERE s.status NOT IN ('delivered', 'returned', 'expired') "
+                  "  AND o.archived = 0 AND o.stage != 'cancelled' "
+                  "  AND (?1 OR s.next_check IS NULL OR s.next_check <= ?2) "
+                  "ORDER BY s.next_check IS NOT NULL, s.next_check, s.id LIMIT ?3", error);
+  if (stmt == NULL)
+    return NULL;
+
+  sqlite3_bind_int (stmt, 1, !!all_active);
+  sqlite3_bind_int64 (stmt, 2, now != NULL ? g_date_time_to_unix (now) : now_unix ());
+  sqlite3_bind_int64 (stmt, 3, limit);
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (shipments, shipment_from_row (stmt));
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      set_error (self, error, rc);
+      return NULL;
+    }
+
+  return g_steal_pointer (&shipments);
+}
+
+/**
+ * waybill_store_schedule_shipment:
+ * @next_check: (nullable): when to ask again; %NULL for never
+ *
+ * Sets when the refresher asks about the shipment next.  Inside a
+ * transaction of the caller it is part of it.
+ */
+gboolean
+waybill_store_schedule_shipment (WaybillStore  *self,
+                                 gint64         shipment_id,
+                                 GDateTime     *next_check,
+                                 GError       **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (WAYBILL_IS_STORE (self), FALSE);
+
+  stmt = prepare (self, "UPDATE shipments SET next_check = ? WHERE id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+
+  bind_time (stmt, 1, next_check);
+  sqlite3_bind_int64 (stmt, 2, shipment_id);
+  if (!step_done (self, stmt, error))
+    return FALSE;
+
+  return check_changed (self, _("The shipment no longer exists"), error);
+}
+
+/**
+ * waybill_store_set_delay_threshold:
+ * @seconds: how long a parcel may go without a new event before it counts
+ *   as delayed
+ *
+ * Used when tracking results are recorded (the delay-threshold-days
+ * setting).
+ */
+void
+waybill_store_set_delay_threshold (WaybillStore *self,
+                                   guint         seconds)
+{
+  g_return_if_fail (WAYBILL_IS_STORE (self));
+  g_return_if_fail (seconds > 0);
+
+  self->delay_threshold = seconds;
+}
+
+guint
+waybill_store_get_delay_threshold (WaybillStore *self)
+{
+  g_return_val_if_fail (WAYBILL_IS_STORE (self), 0);
+
+  return (guint) self->delay_threshold;
+}

@@ -152,6 +152,20 @@ gboolean          waybill_store_record_failure     (WaybillStore             *se
                                                     GDateTime                *checked_at,
                                                     GError                  **error);
 
+/* Refresh scheduling */
+GPtrArray        *waybill_store_list_due_shipments (WaybillStore             *self,
+                                                    GDateTime                *now,
+                                                    gboolean                  all_active,
+                                                    guint                     limit,
+                                                    GError                  **error);
+gboolean          waybill_store_schedule_shipment  (WaybillStore             *self,
+                                                    gint64                    shipment_id,
+                                                    GDateTime                *next_check,
+                                                    GError                  **error);
+void              waybill_store_set_delay_threshold (WaybillStore            *self,
+                                                    guint                     seconds);
+guint             waybill_store_get_delay_threshold (WaybillStore            *self);
+
 /* Announced notifications */
 gboolean          waybill_store_mark_announced     (WaybillStore             *self,
                                                     gint64                    shipment_id,
