@@ -504,6 +504,16 @@ test_announced_once (Fixture       *fixture,
   waybill_store_mark_announced (fixture->store, waybill_shipment_get_id (s), WAYBILL_STATUS_DELIVERED, &was_new, &error);
   g_assert_no_error (error);
   g_assert_false (was_new);
+
+  /* A delay is announced once too, apart from the statuses. */
+  waybill_store_mark_delay_announced (fixture->store, waybill_shipment_get_id (s), &was_new, &error);
+  g_assert_no_error (error);
+  g_assert_true (was_new);
+  waybill_store_mark_delay_announced (fixture->store, waybill_shipment_get_id (s), &was_new, &error);
+  g_assert_false (was_new);
+
+  g_assert_false (waybill_store_mark_announced (fixture->store, 999999, WAYBILL_STATUS_DELIVERED, &was_new, &error));
+  g_assert_error (error, WAYBILL_STORE_ERROR, WAYBILL_STORE_ERROR_NOT_FOUND);
 }
 
 static void

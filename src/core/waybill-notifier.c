@@ -80,12 +80,6 @@ struct _WaybillNotifier
 
   gboolean      enabled[WAYBILL_N_STATUSES];
 
-  /* Shipments whose delay was announced by this notifier.  The store
-   * records status changes only; a delay is not one.  The refresher
-   * reports a delay once, when the stored flag turns on, so a restart does
-   * not repeat it either. */
-  GHashTable   *delays_announced;
-
   /* element-type NotifyNotification, oldest first */
   GQueue        live;
 
@@ -578,14 +572,7 @@ claim (WaybillNotifier           *self,
        GError                   **error)
 {
   if (waybill_status_change_is_delay_only (change))
-    {
-      gint64 id = change->shipment_id;
-
-      *out_new = !g_hash_table_contains (self->delays_announced, &id);
-      if (*out_new)
-        g_hash_table_add (self->delays_announced, g_memdup2 (&id, sizeof id));
-      return TRUE;
-    }
+    return waybill_store_mark_delay_announced (self->store, change->shipment_id, out_new, error);
 
   return waybill_store_mark_announced (self->store, change->shipment_id, change->to,
                                        out_new, error);
@@ -873,7 +860,6 @@ waybill_notifier_finalize (GObject *object)
 {
   WaybillNotifier *self = WAYBILL_NOTIFIER (object);
 
-  g_hash_table_unref (self->delays_announced);
   g_free (self->app_id);
   g_free (self->app_name);
 
@@ -1024,7 +1010,6 @@ waybill_notifier_init (WaybillNotifier *self)
   self->active = TRUE;
   self->delay_enabled = DELAY_ENABLED_DEFAULT;
   self->body_markup = TRUE;
-  self->delays_announced = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   g_queue_init (&self->live);
 
   for (guint i = 0; i < G_N_ELEMENTS (status_switches); i++)

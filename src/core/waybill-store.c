@@ -2212,17 +2212,15 @@ failed:
  * Notes that the change of @shipment_id to @status was announced, so that
  * it is announced once, also across restarts and processes.
  */
-gboolean
-waybill_store_mark_announced (WaybillStore   *self,
-                              gint64          shipment_id,
-                              WaybillStatus   status,
-                              gboolean       *out_was_new,
-                              GError        **error)
+static gboolean
+mark_announced (WaybillStore  *self,
+                gint64         shipment_id,
+                const char    *what,
+                gboolean      *out_was_new,
+                GError       **error)
 {
   sqlite3_stmt *stmt;
   int rc;
-
-  g_return_val_if_fail (WAYBILL_IS_STORE (self), FALSE);
 
   stmt = prepare (self, "INSERT OR IGNORE INTO notifications (shipment_id, status, announced_at) "
                         "VALUES (?, ?, ?)", error);
@@ -2230,13 +2228,17 @@ waybill_store_mark_announced (WaybillStore   *self,
     return FALSE;
 
   sqlite3_bind_int64 (stmt, 1, shipment_id);
-  sqlite3_bind_text (stmt, 2, waybill_status_to_id (status), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, what, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 3, now_unix ());
   rc = sqlite3_step (stmt);
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
     {
-      set_error (self, error, rc);
+      if (sqlite3_extended_errcode (self->db) == SQLITE_CONSTRAINT_FOREIGNKEY)
+        g_set_error (error, WAYBILL_STORE_ERROR, WAYBILL_STORE_ERROR_NOT_FOUND,
+                     _("The shipment no longer exists"));
+      else
+        set_error (self, error, rc);
       return FALSE;
     }
 
@@ -2244,6 +2246,37 @@ waybill_store_mark_announced (WaybillStore   *self,
     *out_was_new = sqlite3_changes (self->db) > 0;
 
   return TRUE;
+}
+
+gboolean
+waybill_store_mark_announced (WaybillStore   *self,
+                              gint64          shipment_id,
+                              WaybillStatus   status,
+                              gboolean       *out_was_new,
+                              GError        **error)
+{
+  g_return_val_if_fail (WAYBILL_IS_STORE (self), FALSE);
+
+  return mark_announced (self, shipment_id, waybill_status_to_id (status), out_was_new, error);
+}
+
+/**
+ * waybill_store_mark_delay_announced:
+ * @out_was_new: (out) (optional): %FALSE when the delay had already been
+ *   announced
+ *
+ * Like waybill_store_mark_announced(), for a shipment becoming delayed: a
+ * delay is a flag beside the status, announced once per shipment.
+ */
+gboolean
+waybill_store_mark_delay_announced (WaybillStore  *self,
+                                    gint64         shipment_id,
+                                    gboolean      *out_was_new,
+                                    GError       **error)
+{
+  g_return_val_if_fail (WAYBILL_IS_STORE (self), FALSE);
+
+  return mark_announced (self, shipment_id, "delayed", out_was_new, error);
 }
 
 /**

@@ -173,6 +173,11 @@ gboolean          waybill_store_mark_announced     (WaybillStore             *se
                                                     gboolean                 *out_was_new,
                                                     GError                  **error);
 
+gboolean          waybill_store_mark_delay_announced (WaybillStore           *self,
+                                                    gint64                    shipment_id,
+                                                    gboolean                 *out_was_new,
+                                                    GError                  **error);
+
 /* Bulk writes (demo data, imports): one transaction around many calls. */
 gboolean          waybill_store_begin              (WaybillStore             *self,
                                                     GError                  **error);
