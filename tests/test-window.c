@@ -10,6 +10,7 @@
 
 #include "waybill-demo.h"
 #include "waybill-order-detail.h"
+#include "waybill-order-editor.h"
 #include "waybill-store.h"
 #include "waybill-window.h"
 
@@ -501,6 +502,54 @@ test_lookup_jumps_to_order (Fixture       *fixture,
   g_assert_cmpint (waybill_order_get_id (shown), ==, waybill_order_get_id (order));
 }
 
+static GtkWindow *
+find_editor (void)
+{
+  GList *toplevels = gtk_window_list_toplevels ();
+  GtkWindow *found = NULL;
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (WAYBILL_IS_ORDER_EDITOR (l->data))
+      found = l->data;
+  g_list_free (toplevels);
+
+  return found;
+}
+
+static void
+test_new_and_edit_open_the_editor (Fixture       *fixture,
+                                   gconstpointer  data)
+{
+  GListModel *orders = waybill_window_get_orders (fixture->window);
+  GtkWindow *editor;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.new-order", NULL));
+  iterate (100);
+  editor = find_editor ();
+  g_assert_nonnull (editor);
+  g_assert_cmpint (waybill_order_editor_get_order_id (WAYBILL_ORDER_EDITOR (editor)), ==, 0);
+  g_assert_true (gtk_window_get_transient_for (editor) == GTK_WINDOW (fixture->window));
+  gtk_window_destroy (editor);
+  iterate (50);
+
+  /* Edit is only there with an order shown; it opens that order. */
+  g_assert_false (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "order.edit", NULL) && find_editor ());
+  waybill_window_select_order (fixture->window, 3);
+  iterate (50);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "order.edit", NULL));
+  iterate (100);
+  editor = find_editor ();
+  g_assert_nonnull (editor);
+  {
+    g_autoptr(WaybillOrder) order = g_list_model_get_item (orders, 3);
+
+    g_assert_cmpint (waybill_order_editor_get_order_id (WAYBILL_ORDER_EDITOR (editor)), ==,
+                     waybill_order_get_id (order));
+  }
+  gtk_window_destroy (editor);
+  iterate (50);
+}
+
 static void
 test_store_error_shown (void)
 {
@@ -548,6 +597,7 @@ main (int   argc,
   ADD ("/waybill/window/order-actions", test_order_actions);
   ADD ("/waybill/window/copy-tracking-number", test_copy_tracking_number);
   ADD ("/waybill/window/lookup-jumps-to-order", test_lookup_jumps_to_order);
+  ADD ("/waybill/window/new-and-edit-open-the-editor", test_new_and_edit_open_the_editor);
   g_test_add_func ("/waybill/window/store-error-shown", test_store_error_shown);
 
   return g_test_run ();

@@ -126,6 +126,7 @@ waybill_application_startup (GApplication *app)
   static const char *close_accels[] = { "<Control>w", NULL };
   static const char *search_accels[] = { "<Control>f", NULL };
   static const char *lookup_accels[] = { "<Control>l", NULL };
+  static const char *new_order_accels[] = { "<Control>n", NULL };
 
   G_APPLICATION_CLASS (waybill_application_parent_class)->startup (app);
 
@@ -134,6 +135,7 @@ waybill_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "window.close", close_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.search", search_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.lookup", lookup_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.new-order", new_order_accels);
 }
 
 static void

@@ -12,6 +12,7 @@
 #include "waybill-carrier.h"
 #include "waybill-demo.h"
 #include "waybill-order-detail.h"
+#include "waybill-order-editor.h"
 #include "waybill-order-list-model.h"
 #include "waybill-order-row.h"
 #include "waybill-window.h"
@@ -202,6 +203,7 @@ update_order_actions (WaybillWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "order.unarchive",
                                  order != NULL && waybill_order_get_archived (order));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "order.delete", order != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "order.edit", order != NULL);
 }
 
 static void
@@ -598,6 +600,51 @@ delete_action (GtkWidget  *widget,
 }
 
 static void
+editor_saved_cb (WaybillWindow *self,
+                 WaybillOrder  *order)
+{
+  guint position = waybill_order_list_model_find (self->orders, waybill_order_get_id (order));
+
+  if (position != G_MAXUINT)
+    waybill_window_select_order (self, position);
+  else
+    show_order (self, waybill_order_get_id (order));
+}
+
+static void
+open_editor (WaybillWindow *self,
+             WaybillOrder  *order)
+{
+  WaybillOrderEditor *editor;
+
+  if (self->store == NULL)
+    return;
+
+  editor = waybill_order_editor_new (GTK_WINDOW (self), self->store, order);
+  g_signal_connect_object (editor, "saved", G_CALLBACK (editor_saved_cb), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (editor));
+}
+
+static void
+new_order_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  open_editor (WAYBILL_WINDOW (widget), NULL);
+}
+
+static void
+edit_order_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  WaybillWindow *self = WAYBILL_WINDOW (widget);
+
+  if (self->shown_order != NULL)
+    open_editor (self, self->shown_order);
+}
+
+static void
 load_demo_action (GtkWidget  *widget,
                   const char *action_name,
                   GVariant   *parameter)
@@ -708,6 +755,8 @@ waybill_window_class_init (WaybillWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "win.load-demo", NULL, load_demo_action);
   gtk_widget_class_install_action (widget_class, "win.lookup", NULL, lookup_action);
+  gtk_widget_class_install_action (widget_class, "win.new-order", NULL, new_order_action);
+  gtk_widget_class_install_action (widget_class, "order.edit", NULL, edit_order_action);
   gtk_widget_class_install_property_action (widget_class, "win.sort", "sort");
   gtk_widget_class_install_action (widget_class, "order.copy-tracking-number", NULL, copy_tracking_number_action);
   gtk_widget_class_install_action (widget_class, "order.copy-tracking-link", NULL, copy_tracking_link_action);
@@ -719,6 +768,7 @@ waybill_window_class_init (WaybillWindowClass *klass)
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK, "win.lookup", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new-order", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "order.archive", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, GDK_SHIFT_MASK, "order.delete", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_c, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
