@@ -13,6 +13,7 @@
 #include "waybill-demo.h"
 #include "waybill-order-detail.h"
 #include "waybill-order-editor.h"
+#include "waybill-preferences-window.h"
 #include "waybill-order-list-model.h"
 #include "waybill-order-row.h"
 #include "waybill-window.h"
@@ -645,6 +646,16 @@ edit_order_action (GtkWidget  *widget,
 }
 
 static void
+preferences_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  WaybillWindow *self = WAYBILL_WINDOW (widget);
+
+  gtk_window_present (GTK_WINDOW (waybill_preferences_window_new (GTK_WINDOW (self), self->settings)));
+}
+
+static void
 load_demo_action (GtkWidget  *widget,
                   const char *action_name,
                   GVariant   *parameter)
@@ -756,6 +767,7 @@ waybill_window_class_init (WaybillWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.load-demo", NULL, load_demo_action);
   gtk_widget_class_install_action (widget_class, "win.lookup", NULL, lookup_action);
   gtk_widget_class_install_action (widget_class, "win.new-order", NULL, new_order_action);
+  gtk_widget_class_install_action (widget_class, "win.preferences", NULL, preferences_action);
   gtk_widget_class_install_action (widget_class, "order.edit", NULL, edit_order_action);
   gtk_widget_class_install_property_action (widget_class, "win.sort", "sort");
   gtk_widget_class_install_action (widget_class, "order.copy-tracking-number", NULL, copy_tracking_number_action);
@@ -769,6 +781,7 @@ waybill_window_class_init (WaybillWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK, "win.lookup", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new-order", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_comma, GDK_CONTROL_MASK, "win.preferences", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "order.archive", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, GDK_SHIFT_MASK, "order.delete", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_c, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
