@@ -51,5 +51,9 @@ int             waybill_cli_detect        (int                argc,
                                            char             **argv);
 int             waybill_cli_demo          (int                argc,
                                            char             **argv);
+int             waybill_cli_import        (int                argc,
+                                           char             **argv);
+int             waybill_cli_export        (int                argc,
+                                           char             **argv);
 
 G_END_DECLS

@@ -104,6 +104,16 @@ static const char * const migrations[] = {
   "         coalesce ((SELECT group_concat (s.tracking_number, ' ')"
   "                    FROM shipments s WHERE s.order_id = o.id), '')"
   "  FROM orders o;",
+
+  /* 2 -> 3: what the last import wrote into each imported order (a JSON
+   * object of field -> value), so that a later import can tell the
+   * fields the user changed since from the ones the shop changed. */
+  "CREATE TABLE import_origins ("
+  "  order_id INTEGER PRIMARY KEY REFERENCES orders (id) ON DELETE CASCADE,"
+  "  format TEXT NOT NULL,"
+  "  imported_at INTEGER NOT NULL,"
+  "  fields TEXT NOT NULL"
+  ");",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == WAYBILL_STORE_SCHEMA_VERSION);
