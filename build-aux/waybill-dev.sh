@@ -34,6 +34,17 @@ install_packages() {
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends $missing
 }
 
+# clang with libFuzzer runs the parsers' fuzz targets; best effort, since
+# the package names differ between releases.
+install_fuzz_packages() {
+  if command -v clang >/dev/null 2>&1 && dpkg-query -W -f='${Status}' libclang-rt-dev 2>/dev/null | grep -q "install ok installed"; then
+    return 0
+  fi
+  if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends clang libclang-rt-dev \
+    || say "clang with libFuzzer is not available here: the fuzz targets are skipped."
+}
+
 build() {
   dir=$1; shift
   if [ ! -f "$dir/build.ninja" ]; then
@@ -67,6 +78,12 @@ case "${1:-}" in
     LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0" \
     UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1" \
       meson test -C build-sanitize --print-errorlogs --timeout-multiplier 3
+    install_fuzz_packages
+    if command -v clang >/dev/null 2>&1; then
+      say "The parsers under libFuzzer, ${FUZZ_SECONDS:-10} s each:"
+      CC=clang build build-fuzz
+      FUZZ_SECONDS="${FUZZ_SECONDS:-10}" meson test -C build-fuzz --suite fuzz --print-errorlogs
+    fi
     ;;
   *)
     say "usage: $0 run|test"
