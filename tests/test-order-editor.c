@@ -612,6 +612,7 @@ test_duplicate_order_number (Fixture       *fixture,
   WaybillOrderEditor *editor = open_editor (fixture, NULL);
   g_autoptr(WaybillOrder) saved = NULL;
 
+  g_assert_cmpstr (waybill_order_get_order_number (existing), ==, "W-7001");
   g_signal_connect (editor, "saved", G_CALLBACK (saved_cb), &saved);
   type (editor, "number_row", "W-7001");
   type (editor, "customer_row", "Someone Else");

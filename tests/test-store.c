@@ -603,6 +603,8 @@ test_search_ranking (Fixture       *fixture,
   g_autoptr(WaybillOrder) c = add_order (fixture->store, "2042", "Carla Jones", "carla@1042.example", "9400111899223817576487");
   g_autoptr(GPtrArray) r = NULL;
 
+  g_assert_cmpint (waybill_order_get_id (b), >, waybill_order_get_id (a));
+
 #define FIRST(arr) waybill_order_get_order_number (g_ptr_array_index (arr, 0))
 
   /* The exact order number first, then numbers that start with it, then
@@ -887,6 +889,8 @@ test_disk_full (Fixture       *fixture,
   waybill_store_set_max_page_count (fixture->store, 1073741823);
   {
     g_autoptr(WaybillOrder) order = add_order (fixture->store, "AFTER-FULL", "Back", NULL, NULL);
+
+    g_assert_cmpint (waybill_order_get_id (order), >, 0);
   }
 }
 

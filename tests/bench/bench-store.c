@@ -202,7 +202,6 @@ bench_record_results (WaybillStore *store,
   sqlite3_stmt *insert = NULL;
   const guint n = 10000;
   double start, api, bare;
-  guint n_events = 0;
 
   sqlite3_prepare_v2 (db, "SELECT id FROM shipments WHERE status NOT IN ('delivered', 'returned', 'expired') "
                           "ORDER BY id LIMIT ?", -1, &stmt, NULL);
@@ -221,7 +220,6 @@ bench_record_results (WaybillStore *store,
                                                        "Arrived at the benchmark hub", "Memphis, TN, US"));
         }
       g_ptr_array_add (result->events, g_object_ref (g_ptr_array_index (result->events, 0)));
-      n_events += result->events->len;
       g_array_append_val (ids, id);
       g_ptr_array_add (results, result);
     }
