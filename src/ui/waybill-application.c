@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "waybill-application.h"
+#include "waybill-notifier.h"
 #include "waybill-paths.h"
 #include "waybill-store.h"
 #include "waybill-window.h"
@@ -25,6 +26,8 @@ struct _WaybillApplication
   char           *data_dir;
   WaybillStore   *store;
   GError         *store_error;
+  GSettings      *settings;
+  WaybillNotifier *notifier;
 };
 
 G_DEFINE_FINAL_TYPE (WaybillApplication, waybill_application, ADW_TYPE_APPLICATION)
@@ -52,6 +55,69 @@ waybill_application_handle_local_options (GApplication *app,
   return -1;
 }
 
+static WaybillWindow *
+get_window (WaybillApplication *self)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (window == NULL)
+    {
+      g_application_activate (G_APPLICATION (self));
+      window = gtk_application_get_active_window (GTK_APPLICATION (self));
+    }
+
+  return WAYBILL_IS_WINDOW (window) ? WAYBILL_WINDOW (window) : NULL;
+}
+
+static void
+notifier_open_order_cb (WaybillApplication *self,
+                        gint64              order_id)
+{
+  WaybillWindow *window = get_window (self);
+
+  if (window == NULL)
+    return;
+
+  waybill_window_show_order_id (window, order_id);
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
+notifier_copy_cb (WaybillApplication *self,
+                  const char         *tracking_number)
+{
+  WaybillWindow *window = get_window (self);
+
+  if (window != NULL)
+    gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (window)), tracking_number);
+}
+
+static void
+notifier_show_orders_cb (WaybillApplication *self,
+                         GArray             *order_ids)
+{
+  WaybillWindow *window = get_window (self);
+
+  if (window == NULL || order_ids == NULL || order_ids->len == 0)
+    return;
+
+  /* The first changed order; the list shows the others by their status. */
+  waybill_window_show_order_id (window, g_array_index (order_ids, gint64, 0));
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static GSettings *
+load_settings (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, APP_ID_BASE, TRUE);
+
+  return schema != NULL ? g_settings_new_full (schema, NULL, NULL) : NULL;
+}
+
 static void
 ensure_store (WaybillApplication *self)
 {
@@ -62,10 +128,25 @@ ensure_store (WaybillApplication *self)
 
   path = waybill_paths_get_database_path (self->data_dir);
   self->store = waybill_store_open (path, &self->store_error);
-  if (self->store != NULL)
-    waybill_store_watch (self->store, WATCH_INTERVAL_MS);
-  else
-    g_warning ("%s", self->store_error->message);
+  if (self->store == NULL)
+    {
+      g_warning ("%s", self->store_error->message);
+      return;
+    }
+
+  waybill_store_watch (self->store, WATCH_INTERVAL_MS);
+
+  self->settings = load_settings ();
+  if (self->settings != NULL)
+    waybill_store_set_delay_threshold (self->store,
+                                       g_settings_get_int (self->settings, "delay-threshold-days") * 24 * 3600);
+
+  self->notifier = waybill_notifier_new (self->store, APP_ID, _("Waybill"));
+  if (self->settings != NULL)
+    waybill_notifier_bind_settings (self->notifier, self->settings);
+  g_signal_connect_object (self->notifier, "open-order", G_CALLBACK (notifier_open_order_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->notifier, "copy-tracking-number", G_CALLBACK (notifier_copy_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->notifier, "show-orders", G_CALLBACK (notifier_show_orders_cb), self, G_CONNECT_SWAPPED);
 }
 
 static void
@@ -143,6 +224,8 @@ waybill_application_dispose (GObject *object)
 {
   WaybillApplication *self = WAYBILL_APPLICATION (object);
 
+  g_clear_object (&self->notifier);
+  g_clear_object (&self->settings);
   g_clear_object (&self->store);
 
   G_OBJECT_CLASS (waybill_application_parent_class)->dispose (object);

@@ -917,3 +917,31 @@ waybill_window_get_detail (WaybillWindow *self)
 
   return GTK_WIDGET (self->detail);
 }
+
+/**
+ * waybill_window_show_order_id:
+ *
+ * Shows an order, wherever it is in the list (or not in it, for an
+ * archived order under another filter): for a notification's
+ * "Open Order".
+ */
+void
+waybill_window_show_order_id (WaybillWindow *self,
+                              gint64         order_id)
+{
+  guint position;
+
+  g_return_if_fail (WAYBILL_IS_WINDOW (self));
+
+  if (self->orders == NULL)
+    return;
+
+  position = waybill_order_list_model_find (self->orders, order_id);
+  if (position != G_MAXUINT)
+    waybill_window_select_order (self, position);
+  else
+    {
+      show_order (self, order_id);
+      adw_leaflet_set_visible_child (self->leaflet, self->content);
+    }
+}

@@ -22,5 +22,7 @@ GListModel    *waybill_window_get_orders     (WaybillWindow *self);
 void           waybill_window_select_order   (WaybillWindow *self,
                                               guint          position);
 GtkWidget     *waybill_window_get_detail     (WaybillWindow *self);
+void           waybill_window_show_order_id  (WaybillWindow *self,
+                                              gint64         order_id);
 
 G_END_DECLS
