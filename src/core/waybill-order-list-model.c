@@ -21,7 +21,7 @@
 
 #define PAGE_SIZE 100
 #define MAX_PAGES 16
-#define SEARCH_LIMIT 500
+#define SEARCH_LIMIT 200
 
 struct _WaybillOrderListModel
 {
@@ -33,6 +33,8 @@ struct _WaybillOrderListModel
   guint              n_items;
   /* page number -> GPtrArray of WaybillOrder */
   GHashTable        *pages;
+  /* page numbers, most recently used first, to drop the oldest page */
+  GQueue             recent;
   GPtrArray         *results;
   GError            *error;
 };
@@ -89,6 +91,11 @@ waybill_order_list_model_get_item (GListModel *model,
            ? g_object_ref (g_ptr_array_index (self->results, position)) : NULL;
 
   page = g_hash_table_lookup (self->pages, GUINT_TO_POINTER (page_no));
+  if (page != NULL && g_queue_peek_head (&self->recent) != GUINT_TO_POINTER (page_no))
+    {
+      g_queue_remove (&self->recent, GUINT_TO_POINTER (page_no));
+      g_queue_push_head (&self->recent, GUINT_TO_POINTER (page_no));
+    }
   if (page == NULL)
     {
       GError *error = NULL;
@@ -102,8 +109,9 @@ waybill_order_list_model_get_item (GListModel *model,
         }
 
       if (g_hash_table_size (self->pages) >= MAX_PAGES)
-        g_hash_table_remove_all (self->pages);
+        g_hash_table_remove (self->pages, g_queue_pop_tail (&self->recent));
       g_hash_table_insert (self->pages, GUINT_TO_POINTER (page_no), page);
+      g_queue_push_head (&self->recent, GUINT_TO_POINTER (page_no));
     }
 
   if (position % PAGE_SIZE >= page->len)
@@ -135,6 +143,7 @@ waybill_order_list_model_reload (WaybillOrderListModel *self)
 
   old_n_items = self->n_items;
   g_hash_table_remove_all (self->pages);
+  g_queue_clear (&self->recent);
   g_clear_pointer (&self->results, g_ptr_array_unref);
   set_error (self, NULL);
 
@@ -189,6 +198,7 @@ waybill_order_list_model_dispose (GObject *object)
   g_clear_object (&self->store);
   g_clear_pointer (&self->results, g_ptr_array_unref);
   g_hash_table_remove_all (self->pages);
+  g_queue_clear (&self->recent);
 
   G_OBJECT_CLASS (waybill_order_list_model_parent_class)->dispose (object);
 }

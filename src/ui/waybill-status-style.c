@@ -28,5 +28,4 @@ waybill_status_style_apply (GtkWidget     *pill,
   gtk_widget_add_css_class (pill, waybill_status_get_style_class (status));
   gtk_image_set_from_icon_name (icon, waybill_status_get_icon_name (status));
   gtk_label_set_label (label, waybill_status_get_label (status));
-  gtk_widget_set_tooltip_text (pill, waybill_status_get_label (status));
 }

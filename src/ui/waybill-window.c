@@ -37,6 +37,8 @@ struct _WaybillWindow
   /* The last deleted order, kept whole until its toast is gone so that
    * Undo can put it back. */
   WaybillOrder          *deleted_order;
+  guint                  counts_idle_id;
+  guint                  search_idle_id;
   /* The toast on screen: a new one replaces it rather than queueing. */
   AdwToast              *toast;
 
@@ -132,6 +134,26 @@ update_filter_counts (WaybillWindow *self)
           gtk_drop_down_set_selected (self->filter_dropdown, selected);
         }
     }
+}
+
+static gboolean
+update_filter_counts_idle (gpointer user_data)
+{
+  WaybillWindow *self = user_data;
+
+  self->counts_idle_id = 0;
+  update_filter_counts (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Counting six filters over a big database takes a few milliseconds: do
+ * it once the window has drawn, and once per change of the database. */
+static void
+queue_filter_counts (WaybillWindow *self)
+{
+  if (self->counts_idle_id == 0)
+    self->counts_idle_id = g_idle_add_full (G_PRIORITY_LOW, update_filter_counts_idle, self, NULL);
 }
 
 static void
@@ -315,12 +337,25 @@ back_clicked_cb (WaybillWindow *self)
   adw_leaflet_set_visible_child (self->leaflet, self->sidebar);
 }
 
+static gboolean
+apply_search_idle (gpointer user_data)
+{
+  WaybillWindow *self = user_data;
+
+  self->search_idle_id = 0;
+  waybill_order_list_model_set_search (self->orders,
+                                       gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Replacing the text (a paste over a selection) reports an empty field
+ * first: search once for what the field holds in the end. */
 static void
 search_changed_cb (WaybillWindow *self)
 {
-  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
-
-  waybill_order_list_model_set_search (self->orders, text);
+  if (self->search_idle_id == 0)
+    self->search_idle_id = g_idle_add_full (G_PRIORITY_DEFAULT, apply_search_idle, self, NULL);
 }
 
 /* Enter in the search field opens the best match: paste a tracking or
@@ -331,6 +366,7 @@ search_activate_cb (WaybillWindow *self)
   const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
 
   /* The search waits a moment after typing; Enter should not. */
+  g_clear_handle_id (&self->search_idle_id, g_source_remove);
   waybill_order_list_model_set_search (self->orders, text);
 
   if (g_list_model_get_n_items (G_LIST_MODEL (self->orders)) > 0)
@@ -357,7 +393,6 @@ orders_changed_cb (WaybillWindow *self)
   guint position;
 
   update_list_page (self);
-  update_filter_counts (self);
 
   if (self->selected_id == 0)
     return;
@@ -714,6 +749,8 @@ waybill_window_dispose (GObject *object)
 {
   WaybillWindow *self = WAYBILL_WINDOW (object);
 
+  g_clear_handle_id (&self->counts_idle_id, g_source_remove);
+  g_clear_handle_id (&self->search_idle_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), WAYBILL_TYPE_WINDOW);
   g_clear_object (&self->selection);
   g_clear_object (&self->orders);
@@ -856,9 +893,11 @@ set_store (WaybillWindow *self,
                            G_CALLBACK (orders_changed_cb), self,
                            G_CONNECT_SWAPPED | G_CONNECT_AFTER);
 
+  g_signal_connect_object (store, "changed", G_CALLBACK (queue_filter_counts), self, G_CONNECT_SWAPPED);
+
   apply_query (self);
   update_list_page (self);
-  update_filter_counts (self);
+  queue_filter_counts (self);
   gtk_stack_set_visible_child_name (self->main_stack, "orders");
 }
 

@@ -1,0 +1,39 @@
+#!/bin/sh
+# Every benchmark of issue 8, in one run, with N orders (default 100,000).
+#   build-aux/run-benchmarks.sh [BUILD_DIR]
+# Prints NAME VALUE UNIT [limit=VALUE ratio=VALUE], one figure a line.
+set -eu
+cd "$(dirname "$0")/.."
+build=${1:-build}
+n=${WAYBILL_BENCH_ORDERS:-100000}
+runs=${WAYBILL_BENCH_RUNS:-5}
+
+meson compile -C "$build" >/dev/null
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/big" "$work/empty"
+
+start=$(date +%s.%N)
+"$build/src/waybill" demo --orders "$n" --data-dir "$work/big" >/dev/null
+end=$(date +%s.%N)
+echo "demo.orders $(echo "$end - $start" | bc) s limit=30"
+"$build/src/waybill" demo --orders 1 --data-dir "$work/empty" >/dev/null 2>&1 || true
+
+WAYBILL_BINARY="$build/src/waybill" WAYBILL_BENCH_DATA_DIR="$work/big" "$build/tests/bench/bench-store"
+
+median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+
+# The window's first frame, beside the same with a (nearly) empty database.
+export GSK_RENDERER=cairo GDK_DEBUG=gl-disable GSETTINGS_BACKEND=memory NO_AT_BRIDGE=1 GTK_A11Y=none
+first_frame() {
+  i=0
+  while [ $i -lt "$runs" ]; do
+    ./tests/run-xvfb.sh "$build/tests/bench/bench-ui" first-frame "$1/waybill.db" 2>/dev/null
+    i=$((i + 1))
+  done | median
+}
+big=$(first_frame "$work/big")
+small=$(first_frame "$work/empty")
+echo "ui.first_frame $big ms limit=$small ratio=$(echo "scale=2; $big / $small" | bc)"
+
+./tests/run-xvfb.sh "$build/tests/bench/bench-ui" interactive "$work/big/waybill.db" 2>/dev/null

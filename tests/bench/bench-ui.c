@@ -1,0 +1,230 @@
+/* bench-ui.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "waybill-order-list-model.h"
+#include "waybill-store.h"
+#include "waybill-window.h"
+
+/* The window with a big database, under Xvfb.  Modes:
+ *   bench-ui first-frame DB_PATH   prints the ms from start to the first frame
+ *   bench-ui interactive DB_PATH   prints ui.search_keystroke and ui.rss
+ * build-aux/run-benchmarks.sh runs them and computes the ratios. */
+
+static gint64 start_time;
+static gboolean drawn;
+
+static void
+after_paint_cb (GdkFrameClock *clock,
+                gpointer       user_data)
+{
+  if (!drawn)
+    {
+      drawn = TRUE;
+      printf ("%.1f\n", (g_get_monotonic_time () - start_time) / 1000.0);
+      fflush (stdout);
+    }
+}
+
+static void
+iterate_until (gboolean *flag,
+               guint     timeout_ms)
+{
+  gint64 end = g_get_monotonic_time () + timeout_ms * 1000;
+
+  while (!*flag && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
+iterate_pending (void)
+{
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+static WaybillWindow *
+open_window (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WaybillStore) store = waybill_store_open (path, &error);
+  WaybillWindow *window;
+
+  if (store == NULL)
+    g_error ("%s", error->message);
+
+  window = waybill_window_new (NULL, store, NULL);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 800);
+  gtk_window_present (GTK_WINDOW (window));
+
+  return window;
+}
+
+static int
+first_frame (const char *path)
+{
+  WaybillWindow *window = open_window (path);
+  GdkFrameClock *clock;
+
+  gtk_widget_realize (GTK_WIDGET (window));
+  clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+  g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), NULL);
+  iterate_until (&drawn, 10000);
+
+  return drawn ? 0 : 1;
+}
+
+static long
+peak_rss_kb (void)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
+    return -1;
+  line = strstr (status, "VmHWM:");
+
+  return line != NULL ? strtol (line + 6, NULL, 10) : -1;
+}
+
+static int
+compare_double (const void *a,
+                const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+static gboolean frame_done;
+
+static void
+frame_cb (GdkFrameClock *clock,
+          gpointer       user_data)
+{
+  frame_done = TRUE;
+}
+
+/* Waits for the next frame after a change, as a person sees it. */
+static void
+wait_frame (GtkWidget *widget)
+{
+  frame_done = FALSE;
+  gtk_widget_queue_draw (widget);
+  iterate_until (&frame_done, 2000);
+}
+
+static int
+interactive (const char *path)
+{
+  static const char * const queries[] = {
+    "anna", "mül", "1Z", "94001", "RR", "grace", "1042", "example.com", "zo", "patel",
+    "RB1", "tanaka", "7", "jonas q", "lind", "chen", "45", "evans", "noah", "wen",
+  };
+  WaybillWindow *window = open_window (path);
+  GtkWidget *entry;
+  GListModel *orders;
+  GtkScrolledWindow *scroller = NULL;
+  GtkAdjustment *adjustment;
+  GdkFrameClock *clock;
+  double times[G_N_ELEMENTS (queries)];
+
+  gtk_widget_realize (GTK_WIDGET (window));
+  clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+  g_signal_connect (clock, "after-paint", G_CALLBACK (frame_cb), NULL);
+  wait_frame (GTK_WIDGET (window));
+
+  entry = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window), WAYBILL_TYPE_WINDOW, "search_entry"));
+  orders = waybill_window_get_orders (window);
+
+  /* A key in the search field: the text changes, the list reloads and the
+   * next frame shows it.  GtkSearchEntry's own typing delay is left out:
+   * it is a choice, not work. */
+  for (guint i = 0; i < G_N_ELEMENTS (queries); i++)
+    {
+      gint64 start = g_get_monotonic_time ();
+
+      gtk_editable_set_text (GTK_EDITABLE (entry), queries[i]);
+      g_signal_emit_by_name (entry, "search-changed");
+      /* Until the list holds the results, then the frame that shows them. */
+      while (g_strcmp0 (waybill_order_list_model_get_search (WAYBILL_ORDER_LIST_MODEL (orders)), queries[i]) != 0)
+        g_main_context_iteration (NULL, TRUE);
+      wait_frame (GTK_WIDGET (window));
+      times[i] = (g_get_monotonic_time () - start) / 1000.0;
+    }
+  qsort (times, G_N_ELEMENTS (times), sizeof (double), compare_double);
+  printf ("ui.search_keystroke %.2f ms\n", times[G_N_ELEMENTS (times) / 2]);
+  printf ("ui.search_keystroke_worst %.2f ms\n", times[G_N_ELEMENTS (times) - 1]);
+
+  gtk_editable_set_text (GTK_EDITABLE (entry), "");
+  g_signal_emit_by_name (entry, "search-changed");
+  wait_frame (GTK_WIDGET (window));
+
+  /* Scroll the whole list, a screenful at a time. */
+  for (GtkWidget *w = gtk_widget_get_parent (GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window),
+                                                                                        WAYBILL_TYPE_WINDOW,
+                                                                                        "order_list")));
+       w != NULL; w = gtk_widget_get_parent (w))
+    if (GTK_IS_SCROLLED_WINDOW (w))
+      {
+        scroller = GTK_SCROLLED_WINDOW (w);
+        break;
+      }
+  g_assert (scroller != NULL);
+  adjustment = gtk_scrolled_window_get_vadjustment (scroller);
+
+  {
+    gint64 start = g_get_monotonic_time ();
+    guint steps = 0;
+
+    while (gtk_adjustment_get_value (adjustment) + gtk_adjustment_get_page_size (adjustment) <
+           gtk_adjustment_get_upper (adjustment) - 1)
+      {
+        gtk_adjustment_set_value (adjustment, gtk_adjustment_get_value (adjustment) +
+                                  gtk_adjustment_get_page_size (adjustment) * 8);
+        wait_frame (GTK_WIDGET (window));
+        iterate_pending ();
+        steps++;
+      }
+
+    printf ("ui.scroll_all %.1f s steps=%u rows=%u\n", (g_get_monotonic_time () - start) / 1e6, steps,
+            g_list_model_get_n_items (orders));
+  }
+
+  printf ("ui.rss %.1f MB limit=150\n", peak_rss_kb () / 1024.0);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  iterate_pending ();
+
+  return 0;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  start_time = g_get_monotonic_time ();
+
+  if (argc != 3)
+    {
+      fprintf (stderr, "usage: %s first-frame|interactive DATABASE\n", argv[0]);
+      return 2;
+    }
+
+  gtk_init ();
+  adw_init ();
+
+  if (g_str_equal (argv[1], "first-frame"))
+    return first_frame (argv[2]);
+  if (g_str_equal (argv[1], "interactive"))
+    return interactive (argv[2]);
+
+  return 2;
+}
