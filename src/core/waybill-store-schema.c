@@ -114,6 +114,16 @@ static const char * const migrations[] = {
   "  imported_at INTEGER NOT NULL,"
   "  fields TEXT NOT NULL"
   ");",
+
+  /* 3 -> 4: the list's sort orders end on the order id, and estimated
+   * delivery puts orders without one last: with both in the indexes, a
+   * page of the list is read from an index without sorting. */
+  "DROP INDEX orders_created;"
+  "DROP INDEX orders_eta;"
+  "DROP INDEX orders_last_update;"
+  "CREATE INDEX orders_created ON orders (archived, created DESC, id DESC, status, delayed);"
+  "CREATE INDEX orders_eta ON orders (archived, eta IS NULL, eta, created DESC, id DESC, status, delayed);"
+  "CREATE INDEX orders_last_update ON orders (archived, last_update DESC, id DESC, status, delayed);",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == WAYBILL_STORE_SCHEMA_VERSION);

@@ -507,10 +507,9 @@ waybill_store_open (const char  *path,
   if (!exec (self, "PRAGMA journal_mode = WAL", error) ||
       !exec (self, "PRAGMA foreign_keys = ON", error) ||
       !exec (self, "PRAGMA synchronous = NORMAL", error) ||
-      /* A page cache of about 20 MB and reads through mmap: a 100,000-order
-       * database stays in memory instead of being read page by page. */
-      !exec (self, "PRAGMA cache_size = -20000", error) ||
-      !exec (self, "PRAGMA mmap_size = 268435456", error))
+      /* A page cache of about 20 MB: the pages of a 100,000-order list stay
+       * in memory instead of being read again and again. */
+      !exec (self, "PRAGMA cache_size = -20000", error))
     return NULL;
 
   if (version < WAYBILL_STORE_SCHEMA_VERSION &&
