@@ -13,6 +13,10 @@
 static const FakeCarrierApi * const apis[] = {
   &fake_carrier_api_dhl,
   &fake_carrier_api_ups,
+  &fake_carrier_api_fedex,
+  &fake_carrier_api_usps,
+  &fake_carrier_api_aftership,
+  &fake_carrier_api_17track,
 };
 
 /* The longest a test waits for a tracker, in seconds. */
@@ -124,13 +128,14 @@ static const FakeCarrierApi *
 api_for_path (FakeCarrierServer *self,
               const char        *path)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (apis); i++)
-    if (api_serves (apis[i], path))
-      return apis[i];
-
+  /* An API a test added wins: it may borrow a real API's path. */
   for (guint i = 0; i < self->extra_apis->len; i++)
     if (api_serves (g_ptr_array_index (self->extra_apis, i), path))
       return g_ptr_array_index (self->extra_apis, i);
+
+  for (guint i = 0; i < G_N_ELEMENTS (apis); i++)
+    if (api_serves (apis[i], path))
+      return apis[i];
 
   return NULL;
 }

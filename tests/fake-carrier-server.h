@@ -113,10 +113,20 @@ struct _FakeCarrierApi
 /* The APIs, one file each. */
 extern const FakeCarrierApi fake_carrier_api_dhl;
 extern const FakeCarrierApi fake_carrier_api_ups;
+extern const FakeCarrierApi fake_carrier_api_fedex;
+extern const FakeCarrierApi fake_carrier_api_usps;
+extern const FakeCarrierApi fake_carrier_api_aftership;
+extern const FakeCarrierApi fake_carrier_api_17track;
 
 #define FAKE_DHL_API_KEY       "fake-dhl-key-5c1e"
 #define FAKE_UPS_CLIENT_ID     "fake-ups-client-7a2b"
 #define FAKE_UPS_CLIENT_SECRET "fake-ups-secret-9d4f"
+#define FAKE_FEDEX_CLIENT_ID     "fake-fedex-client-3e8c"
+#define FAKE_FEDEX_CLIENT_SECRET "fake-fedex-secret-6b1d"
+#define FAKE_USPS_CLIENT_ID      "fake-usps-client-8f5a"
+#define FAKE_USPS_CLIENT_SECRET  "fake-usps-secret-2c7e"
+#define FAKE_AFTERSHIP_API_KEY   "fake-aftership-key-4d9b"
+#define FAKE_17TRACK_API_KEY     "fake-17track-key-7a3f"
 
 /* The server */
 FakeCarrierServer *fake_carrier_server_new             (void);

@@ -145,7 +145,8 @@ test_delivered (void)
 static void
 test_errors (void)
 {
-  static const char * const no_ups[] = { "WAYBILL_UPS_CLIENT_ID", "WAYBILL_UPS_CLIENT_SECRET", NULL };
+  static const char * const no_ups[] = { "WAYBILL_UPS_CLIENT_ID", "WAYBILL_UPS_CLIENT_SECRET",
+                                         "WAYBILL_AFTERSHIP_API_KEY", "WAYBILL_17TRACK_API_KEY", NULL };
   g_autoptr(FakeCarrierServer) server = fake_carrier_server_new ();
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_auto(Run) not_found = { 0 };

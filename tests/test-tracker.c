@@ -13,6 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "carriers/waybill-tracker-17track.h"
+#include "carriers/waybill-tracker-aftership.h"
 #include "carriers/waybill-tracker-dhl.h"
 #include "carriers/waybill-tracker-private.h"
 #include "carriers/waybill-tracker-registry.h"
@@ -613,6 +615,8 @@ test_registry (void)
 
   fake_carrier_server_setup_env (server);
   clear_env ("ups");
+  clear_env ("aftership");
+  clear_env ("17track");
   registry = waybill_tracker_registry_new (NULL);
 
   dhl = waybill_tracker_registry_get (registry, "dhl");
@@ -653,6 +657,57 @@ test_registry (void)
   g_assert_null (waybill_tracker_registry_for_carrier (registry, "dhl-express"));
 }
 
+/* The aggregators answer for the carriers they cover when nothing better
+ * is configured; a carrier's own API comes first. */
+static void
+test_registry_aggregators (void)
+{
+  g_autoptr(WaybillTrackerRegistry) registry = waybill_tracker_registry_new (NULL);
+  g_autoptr(WaybillCredentials) key = waybill_credentials_new ("key", NULL, NULL);
+  g_autoptr(WaybillCredentials) client = waybill_credentials_new (NULL, "id", "secret");
+  g_autoptr(GPtrArray) all = waybill_tracker_registry_list (registry);
+  WaybillTracker *aftership, *seventeen_track, *ups;
+
+  /* Nothing configured, whatever the environment says. */
+  for (guint i = 0; i < all->len; i++)
+    waybill_tracker_set_credentials (g_ptr_array_index (all, i), NULL);
+
+  aftership = waybill_tracker_registry_get (registry, "aftership");
+  seventeen_track = waybill_tracker_registry_get (registry, "17track");
+  ups = waybill_tracker_registry_get (registry, "ups");
+  g_assert_true (WAYBILL_IS_TRACKER_AFTERSHIP (aftership));
+  g_assert_true (WAYBILL_IS_TRACKER_17TRACK (seventeen_track));
+  g_assert_nonnull (ups);
+  g_assert_true (waybill_tracker_get_session (aftership) == waybill_tracker_registry_get_session (registry));
+  g_assert_true (waybill_tracker_get_session (seventeen_track) == waybill_tracker_registry_get_session (registry));
+
+  g_assert_null (waybill_tracker_registry_for_carrier (registry, "royal-mail"));
+  g_assert_null (waybill_tracker_registry_for_carrier (registry, "ups"));
+  g_assert_null (waybill_tracker_registry_for_carrier (registry, "dpd"));
+
+  /* Only an aggregator: it answers for carriers with and without an API. */
+  waybill_tracker_set_credentials (seventeen_track, key);
+  g_assert_true (waybill_tracker_registry_for_carrier (registry, "royal-mail") == seventeen_track);
+  g_assert_true (waybill_tracker_registry_for_carrier (registry, "ups") == seventeen_track);
+
+  /* Both: AfterShip comes first in the carriers' lists. */
+  waybill_tracker_set_credentials (aftership, key);
+  g_assert_true (waybill_tracker_registry_for_carrier (registry, "royal-mail") == aftership);
+  g_assert_true (waybill_tracker_registry_for_carrier (registry, "dpd") == aftership);
+  g_assert_true (waybill_tracker_registry_for_carrier (registry, "ups") == aftership);
+
+  /* The carrier's own API, once configured, wins. */
+  waybill_tracker_set_credentials (ups, client);
+  g_assert_true (waybill_tracker_registry_for_carrier (registry, "ups") == ups);
+  g_assert_true (waybill_tracker_registry_for_carrier (registry, "royal-mail") == aftership);
+
+  /* Without the aggregators, the carriers without an API are link-only. */
+  waybill_tracker_set_credentials (aftership, NULL);
+  waybill_tracker_set_credentials (seventeen_track, NULL);
+  g_assert_null (waybill_tracker_registry_for_carrier (registry, "royal-mail"));
+  g_assert_true (waybill_tracker_registry_for_carrier (registry, "ups") == ups);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -674,6 +729,7 @@ main (int   argc,
   g_test_add_func ("/waybill/tracker/env", test_env);
   g_test_add_func ("/waybill/tracker/tls-verified", test_tls_verified);
   g_test_add_func ("/waybill/tracker/registry", test_registry);
+  g_test_add_func ("/waybill/tracker/registry-aggregators", test_registry_aggregators);
 
   return g_test_run ();
 }

@@ -113,7 +113,7 @@ print_result (WaybillImportResult *result)
       WaybillImportBadRow *row = g_ptr_array_index (result->rows_bad, i);
 
       if (row->line > 0)
-        g_print (_("Line %" G_GUINT64_FORMAT ": %s"), row->line, row->reason);
+        g_print (_("Line %llu: %s"), (unsigned long long) row->line, row->reason);
       else
         g_print ("%s", row->reason);
       g_print ("\n");

@@ -49,6 +49,8 @@ int             waybill_cli_lookup        (int                argc,
                                            char             **argv);
 int             waybill_cli_track         (int                argc,
                                            char             **argv);
+int             waybill_cli_refresh       (int                argc,
+                                           char             **argv);
 int             waybill_cli_detect        (int                argc,
                                            char             **argv);
 int             waybill_cli_demo          (int                argc,

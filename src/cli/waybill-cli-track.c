@@ -296,6 +296,8 @@ waybill_cli_track (int    argc,
   {
     const char *numbers[] = { number, NULL };
 
+    /* Aggregators track better when told the carrier. */
+    waybill_tracker_set_carrier_hint (tracker, number, waybill_carrier_get_id (carrier));
     waybill_tracker_track_async (tracker, numbers, NULL, done_cb, &wait);
     replies = waybill_tracker_track_finish (tracker, wait_for (&wait), &error);
     g_clear_object (&wait.result);

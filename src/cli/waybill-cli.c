@@ -31,6 +31,7 @@ static const Verb verbs[] = {
   { "lookup", N_("Find orders by number, name, email or tracking number"), waybill_cli_lookup },
   { "detect", N_("Tell which carrier a tracking number belongs to"), waybill_cli_detect },
   { "track", N_("Ask the carrier where a parcel is, without adding an order"), waybill_cli_track },
+  { "refresh", N_("Check the due shipments with their carriers and announce changes"), waybill_cli_refresh },
   { "demo", N_("Fill an empty database with demo orders"), waybill_cli_demo },
   { "import", N_("Import orders from a shop’s CSV export or a Waybill export"), waybill_cli_import },
   { "export", N_("Export every order as CSV or JSON"), waybill_cli_export },

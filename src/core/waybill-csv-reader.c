@@ -538,8 +538,8 @@ check_record (WaybillCsvReader  *self,
           for (const char *p = self->data->str; p < bad; p++)
             line += *p == '\n';
           g_set_error (error, WAYBILL_CSV_ERROR, WAYBILL_CSV_ERROR_ENCODING,
-                       _("The text is not valid UTF-8 (line %" G_GUINT64_FORMAT ", column %u); "
-                         "save the file as “CSV UTF-8”"), line, i + 1);
+                       _("The text is not valid UTF-8 (line %llu, column %u); "
+                         "save the file as “CSV UTF-8”"), (unsigned long long) line, i + 1);
           return FALSE;
         }
     }

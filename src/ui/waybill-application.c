@@ -11,6 +11,8 @@
 
 #include "waybill-application.h"
 #include "waybill-notifier.h"
+#include "waybill-refresher.h"
+#include "waybill-tracker-registry.h"
 #include "waybill-paths.h"
 #include "waybill-store.h"
 #include "waybill-window.h"
@@ -28,6 +30,9 @@ struct _WaybillApplication
   GError         *store_error;
   GSettings      *settings;
   WaybillNotifier *notifier;
+  WaybillTrackerRegistry *registry;
+  WaybillRefresher *refresher;
+  gboolean        held;
 };
 
 G_DEFINE_FINAL_TYPE (WaybillApplication, waybill_application, ADW_TYPE_APPLICATION)
@@ -119,6 +124,32 @@ load_settings (void)
 }
 
 static void
+credentials_loaded_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!waybill_tracker_registry_load_credentials_finish (WAYBILL_TRACKER_REGISTRY (object), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_message ("Could not read the carrier credentials from the keyring: %s", error->message);
+}
+
+/* With "Run in background" the app stays (and keeps refreshing) after its
+ * last window closes; launching Waybill again shows the window. */
+static void
+run_in_background_changed_cb (WaybillApplication *self)
+{
+  gboolean wanted = g_settings_get_boolean (self->settings, "run-in-background");
+
+  if (wanted && !self->held)
+    g_application_hold (G_APPLICATION (self));
+  else if (!wanted && self->held)
+    g_application_release (G_APPLICATION (self));
+  self->held = wanted;
+}
+
+static void
 ensure_store (WaybillApplication *self)
 {
   g_autofree char *path = NULL;
@@ -147,6 +178,21 @@ ensure_store (WaybillApplication *self)
   g_signal_connect_object (self->notifier, "open-order", G_CALLBACK (notifier_open_order_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->notifier, "copy-tracking-number", G_CALLBACK (notifier_copy_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->notifier, "show-orders", G_CALLBACK (notifier_show_orders_cb), self, G_CONNECT_SWAPPED);
+
+  /* Tracking is refreshed in the background for as long as the app runs;
+   * credentials arrive from the keyring a moment later, and the refresher
+   * catches up when they do. */
+  self->registry = waybill_tracker_registry_new (NULL);
+  waybill_tracker_registry_load_credentials_async (self->registry, NULL, credentials_loaded_cb, NULL);
+  self->refresher = waybill_refresher_new (self->store, self->registry, self->notifier);
+  if (self->settings != NULL)
+    {
+      waybill_refresher_bind_settings (self->refresher, self->settings);
+      g_signal_connect_object (self->settings, "changed::run-in-background",
+                               G_CALLBACK (run_in_background_changed_cb), self, G_CONNECT_SWAPPED);
+      run_in_background_changed_cb (self);
+    }
+  waybill_refresher_start (self->refresher);
 }
 
 static void
@@ -160,6 +206,8 @@ waybill_application_activate (GApplication *app)
     {
       ensure_store (self);
       window = GTK_WINDOW (waybill_window_new (self, self->store, self->store_error));
+      if (self->refresher != NULL)
+        waybill_window_set_refresher (WAYBILL_WINDOW (window), self->refresher);
     }
 
   gtk_window_present (window);
@@ -208,6 +256,7 @@ waybill_application_startup (GApplication *app)
   static const char *search_accels[] = { "<Control>f", NULL };
   static const char *lookup_accels[] = { "<Control>l", NULL };
   static const char *new_order_accels[] = { "<Control>n", NULL };
+  static const char *refresh_accels[] = { "<Control>r", NULL };
 
   G_APPLICATION_CLASS (waybill_application_parent_class)->startup (app);
 
@@ -217,6 +266,19 @@ waybill_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.search", search_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.lookup", lookup_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.new-order", new_order_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.refresh", refresh_accels);
+}
+
+static void
+waybill_application_shutdown (GApplication *app)
+{
+  WaybillApplication *self = WAYBILL_APPLICATION (app);
+
+  /* Writes what the carriers already answered, then stops. */
+  if (self->refresher != NULL)
+    waybill_refresher_stop (self->refresher);
+
+  G_APPLICATION_CLASS (waybill_application_parent_class)->shutdown (app);
 }
 
 static void
@@ -224,6 +286,8 @@ waybill_application_dispose (GObject *object)
 {
   WaybillApplication *self = WAYBILL_APPLICATION (object);
 
+  g_clear_object (&self->refresher);
+  g_clear_object (&self->registry);
   g_clear_object (&self->notifier);
   g_clear_object (&self->settings);
   g_clear_object (&self->store);
@@ -252,6 +316,7 @@ waybill_application_class_init (WaybillApplicationClass *klass)
   object_class->finalize = waybill_application_finalize;
   app_class->activate = waybill_application_activate;
   app_class->startup = waybill_application_startup;
+  app_class->shutdown = waybill_application_shutdown;
   app_class->handle_local_options = waybill_application_handle_local_options;
 }
 

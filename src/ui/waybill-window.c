@@ -10,7 +10,10 @@
 #include <glib/gi18n.h>
 
 #include "waybill-carrier.h"
+#include "waybill-format.h"
 #include "waybill-demo.h"
+#include "waybill-export-ui.h"
+#include "waybill-import-window.h"
 #include "waybill-order-detail.h"
 #include "waybill-order-editor.h"
 #include "waybill-preferences-window.h"
@@ -26,6 +29,7 @@ struct _WaybillWindow
   AdwApplicationWindow   parent_instance;
 
   WaybillStore          *store;
+  WaybillRefresher      *refresher;
   GSettings             *settings;
   WaybillOrderListModel *orders;
   GtkSingleSelection    *selection;
@@ -49,6 +53,9 @@ struct _WaybillWindow
   AdwLeaflet            *leaflet;
   GtkDropDown           *filter_dropdown;
   GtkWidget             *order_menu_button;
+  GtkStack              *refresh_stack;
+  GtkWidget             *refresh_button;
+  GtkSpinner            *refresh_spinner;
   GtkWidget             *sidebar;
   GtkWidget             *content;
   AdwWindowTitle        *list_title;
@@ -114,9 +121,9 @@ update_filter_counts (WaybillWindow *self)
       gint64 count = waybill_store_count_orders (self->store, &query, NULL);
 
       /* Translators: a filter of the order list and how many orders it shows, "Active (12)" */
-      g_ptr_array_add (labels, g_strdup_printf (_("%s (%" G_GINT64_FORMAT ")"),
+      g_ptr_array_add (labels, g_strdup_printf (_("%s (%lld)"),
                                                 g_dgettext (GETTEXT_PACKAGE, filters[i].label),
-                                                MAX (count, 0)));
+                                                (long long) MAX (count, 0)));
     }
   g_ptr_array_add (labels, NULL);
 
@@ -681,6 +688,201 @@ edit_order_action (GtkWidget  *widget,
 }
 
 static void
+import_response_cb (GtkNativeDialog *chooser,
+                    int              response,
+                    WaybillWindow   *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT && self->store != NULL)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      WaybillImportWindow *import = waybill_import_window_new (GTK_WINDOW (self), self->store, file);
+
+      gtk_window_present (GTK_WINDOW (import));
+    }
+
+  g_object_unref (chooser);
+}
+
+static void
+import_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  WaybillWindow *self = WAYBILL_WINDOW (widget);
+  GtkFileChooserNative *chooser;
+  g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
+  g_autoptr(GtkFileFilter) csv = gtk_file_filter_new ();
+  g_autoptr(GtkFileFilter) json = gtk_file_filter_new ();
+
+  if (self->store == NULL)
+    return;
+
+  /* The native chooser goes through the portal inside Flatpak. */
+  chooser = gtk_file_chooser_native_new (_("Import Orders"), GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  gtk_file_filter_set_name (all, _("CSV and JSON Files"));
+  gtk_file_filter_add_mime_type (all, "text/csv");
+  gtk_file_filter_add_mime_type (all, "text/tab-separated-values");
+  gtk_file_filter_add_mime_type (all, "application/json");
+  gtk_file_filter_add_suffix (all, "csv");
+  gtk_file_filter_add_suffix (all, "tsv");
+  gtk_file_filter_add_suffix (all, "txt");
+  gtk_file_filter_add_suffix (all, "json");
+  gtk_file_filter_set_name (csv, _("CSV Files"));
+  gtk_file_filter_add_mime_type (csv, "text/csv");
+  gtk_file_filter_add_suffix (csv, "csv");
+  gtk_file_filter_add_suffix (csv, "tsv");
+  gtk_file_filter_set_name (json, _("Waybill JSON Exports"));
+  gtk_file_filter_add_mime_type (json, "application/json");
+  gtk_file_filter_add_suffix (json, "json");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), all);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), csv);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), json);
+  g_signal_connect_object (chooser, "response", G_CALLBACK (import_response_cb), self, 0);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+export_done_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(WaybillWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = waybill_export_ui_finish (result, &error);
+
+  if (message != NULL)
+    show_toast (self, message);
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    show_error (self, error);
+}
+
+static void
+export_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  WaybillWindow *self = WAYBILL_WINDOW (widget);
+
+  if (self->store != NULL)
+    waybill_export_ui_run_async (GTK_WINDOW (self), self->store, NULL, export_done_cb, g_object_ref (self));
+}
+
+/* The refresh button turns into a spinner while the carriers are asked;
+ * its tooltip says when they were last asked. */
+static void
+update_refresh_state (WaybillWindow *self)
+{
+  gboolean refreshing;
+  GDateTime *last = NULL;
+
+  if (self->refresher == NULL)
+    return;
+
+  refreshing = waybill_refresher_get_refreshing (self->refresher);
+  gtk_stack_set_visible_child_name (self->refresh_stack, refreshing ? "spinner" : "button");
+  gtk_spinner_set_spinning (self->refresh_spinner, refreshing);
+
+  g_object_get (self->refresher, "last-refresh", &last, NULL);
+  if (last != NULL)
+    {
+      g_autofree char *when = waybill_format_date_time (last);
+      /* Translators: %s is a time such as "Tue 3 Dec, 14:05" */
+      g_autofree char *tooltip = g_strdup_printf (_("Refresh Now (last checked %s)"), when);
+
+      gtk_widget_set_tooltip_text (self->refresh_button, tooltip);
+      g_date_time_unref (last);
+    }
+}
+
+static void
+refresh_done_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(WaybillWindow) self = user_data;
+  g_autoptr(WaybillRefreshReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+
+  report = waybill_refresher_refresh_finish (WAYBILL_REFRESHER (object), result, &error);
+  if (report == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_error (self, error);
+      return;
+    }
+
+  if (report->offline)
+    show_toast (self, _("No network: the parcels will be checked when it is back"));
+  else if (report->errors->len > 0)
+    {
+      g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                            "%u parcel could not be checked; see its order",
+                                                            "%u parcels could not be checked; see their orders",
+                                                            report->errors->len),
+                                               report->errors->len);
+
+      show_toast (self, text);
+    }
+}
+
+static void
+refresh_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  WaybillWindow *self = WAYBILL_WINDOW (widget);
+
+  if (self->refresher != NULL)
+    waybill_refresher_refresh_async (self->refresher, TRUE, NULL, refresh_done_cb, g_object_ref (self));
+}
+
+static void
+api_paused_cb (WaybillWindow         *self,
+               const char            *api_id,
+               WaybillRefresherPause  reason)
+{
+  g_autofree char *text = NULL;
+
+  if (reason != WAYBILL_REFRESHER_PAUSE_AUTH)
+    return;
+
+  /* Translators: %s is a tracking service such as "UPS" or "AfterShip" */
+  text = g_strdup_printf (_("%s rejected Waybill’s credentials; check them in Preferences"),
+                          api_id);
+  show_toast (self, text);
+}
+
+/**
+ * waybill_window_set_refresher:
+ *
+ * Gives the window the app's refresher: the Refresh Now button, its
+ * progress and the last refresh time follow it.
+ */
+void
+waybill_window_set_refresher (WaybillWindow    *self,
+                              WaybillRefresher *refresher)
+{
+  g_return_if_fail (WAYBILL_IS_WINDOW (self));
+  g_return_if_fail (refresher == NULL || WAYBILL_IS_REFRESHER (refresher));
+
+  if (self->refresher != NULL)
+    g_signal_handlers_disconnect_by_data (self->refresher, self);
+  g_set_object (&self->refresher, refresher);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->refresh_stack), refresher != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.refresh", refresher != NULL);
+  if (refresher == NULL)
+    return;
+
+  g_signal_connect_swapped (refresher, "notify::refreshing", G_CALLBACK (update_refresh_state), self);
+  g_signal_connect_swapped (refresher, "notify::last-refresh", G_CALLBACK (update_refresh_state), self);
+  g_signal_connect_swapped (refresher, "api-paused", G_CALLBACK (api_paused_cb), self);
+  update_refresh_state (self);
+}
+
+static void
 preferences_action (GtkWidget  *widget,
                     const char *action_name,
                     GVariant   *parameter)
@@ -754,6 +956,9 @@ waybill_window_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), WAYBILL_TYPE_WINDOW);
   g_clear_object (&self->selection);
   g_clear_object (&self->orders);
+  if (self->refresher != NULL)
+    g_signal_handlers_disconnect_by_data (self->refresher, self);
+  g_clear_object (&self->refresher);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
   g_clear_object (&self->shown_order);
@@ -786,6 +991,9 @@ waybill_window_class_init (WaybillWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WaybillWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, WaybillWindow, filter_dropdown);
   gtk_widget_class_bind_template_child (widget_class, WaybillWindow, order_menu_button);
+  gtk_widget_class_bind_template_child (widget_class, WaybillWindow, refresh_stack);
+  gtk_widget_class_bind_template_child (widget_class, WaybillWindow, refresh_button);
+  gtk_widget_class_bind_template_child (widget_class, WaybillWindow, refresh_spinner);
   gtk_widget_class_bind_template_child (widget_class, WaybillWindow, sidebar);
   gtk_widget_class_bind_template_child (widget_class, WaybillWindow, content);
   gtk_widget_class_bind_template_child (widget_class, WaybillWindow, list_title);
@@ -805,6 +1013,9 @@ waybill_window_class_init (WaybillWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.lookup", NULL, lookup_action);
   gtk_widget_class_install_action (widget_class, "win.new-order", NULL, new_order_action);
   gtk_widget_class_install_action (widget_class, "win.preferences", NULL, preferences_action);
+  gtk_widget_class_install_action (widget_class, "win.import", NULL, import_action);
+  gtk_widget_class_install_action (widget_class, "win.refresh", NULL, refresh_action);
+  gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "order.edit", NULL, edit_order_action);
   gtk_widget_class_install_property_action (widget_class, "win.sort", "sort");
   gtk_widget_class_install_action (widget_class, "order.copy-tracking-number", NULL, copy_tracking_number_action);
@@ -819,6 +1030,7 @@ waybill_window_class_init (WaybillWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK, "win.lookup", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new-order", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_comma, GDK_CONTROL_MASK, "win.preferences", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.refresh", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "order.archive", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, GDK_SHIFT_MASK, "order.delete", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_c, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
@@ -862,6 +1074,7 @@ waybill_window_init (WaybillWindow *self)
 
   bind_window_state (self);
   update_order_actions (self);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.refresh", FALSE);
 
 #if DEVELOPMENT
   gtk_widget_add_css_class (GTK_WIDGET (self), "devel");

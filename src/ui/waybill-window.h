@@ -7,6 +7,7 @@
 
 #include <adwaita.h>
 
+#include "waybill-refresher.h"
 #include "waybill-store.h"
 
 G_BEGIN_DECLS
@@ -24,5 +25,7 @@ void           waybill_window_select_order   (WaybillWindow *self,
 GtkWidget     *waybill_window_get_detail     (WaybillWindow *self);
 void           waybill_window_show_order_id  (WaybillWindow *self,
                                               gint64         order_id);
+void           waybill_window_set_refresher  (WaybillWindow    *self,
+                                              WaybillRefresher *refresher);
 
 G_END_DECLS

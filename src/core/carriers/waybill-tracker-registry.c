@@ -30,7 +30,11 @@ G_DEFINE_FINAL_TYPE (WaybillTrackerRegistry, waybill_tracker_registry, G_TYPE_OB
  * order is the order of waybill_tracker_registry_list(). */
 #define WAYBILL_TRACKERS(X) \
   X (dhl)                   \
-  X (ups)
+  X (ups)                   \
+  X (fedex)                 \
+  X (usps)                  \
+  X (aftership)             \
+  X (17track)
 
 #define DECLARE_TYPE(name) GType waybill_tracker_##name##_get_type (void);
 WAYBILL_TRACKERS (DECLARE_TYPE)

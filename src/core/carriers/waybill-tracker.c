@@ -22,6 +22,8 @@ typedef struct
   char               *base_url;
   guint               timeout_ms;
   WaybillCredentials *credentials;
+  /* number -> Waybill carrier id, for the APIs that serve many carriers */
+  GHashTable         *carrier_hints;
 } WaybillTrackerPrivate;
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (WaybillTracker, waybill_tracker, G_TYPE_OBJECT)
@@ -426,6 +428,7 @@ waybill_tracker_finalize (GObject *object)
 
   g_free (priv->base_url);
   waybill_credentials_free (priv->credentials);
+  g_hash_table_unref (priv->carrier_hints);
 
   G_OBJECT_CLASS (waybill_tracker_parent_class)->finalize (object);
 }
@@ -597,6 +600,7 @@ waybill_tracker_init (WaybillTracker *self)
   WaybillTrackerPrivate *priv = waybill_tracker_get_instance_private (self);
 
   priv->timeout_ms = WAYBILL_TRACKER_DEFAULT_TIMEOUT_MS;
+  priv->carrier_hints = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
 const char *
@@ -826,6 +830,56 @@ waybill_tracker_is_configured (WaybillTracker *self)
   g_return_val_if_fail (WAYBILL_IS_TRACKER (self), FALSE);
 
   return WAYBILL_TRACKER_GET_CLASS (self)->is_configured (self);
+}
+
+/**
+ * waybill_tracker_set_carrier_hint:
+ * @number: a tracking number, as it will be asked
+ * @carrier_id: (nullable): the Waybill id of the carrier that moves it
+ *   ("royal-mail"), or %NULL to forget it
+ *
+ * Says which carrier a number belongs to.  track_async() takes bare
+ * numbers, which is all a carrier's own API needs; an aggregator (AfterShip,
+ * 17TRACK) serves hundreds of carriers and would otherwise have to guess
+ * from the number, which fails or guesses wrong for numbers that several
+ * carriers use.  Callers that know the carrier (the refresher, `waybill
+ * track`) set the hint before asking, on whatever tracker answers; the
+ * trackers that have no use for it ignore it.  Hints stay until replaced or
+ * forgotten.
+ */
+void
+waybill_tracker_set_carrier_hint (WaybillTracker *self,
+                                  const char     *number,
+                                  const char     *carrier_id)
+{
+  WaybillTrackerPrivate *priv = waybill_tracker_get_instance_private (self);
+
+  g_return_if_fail (WAYBILL_IS_TRACKER (self));
+  g_return_if_fail (number != NULL);
+
+  if (carrier_id == NULL || *carrier_id == '\0')
+    g_hash_table_remove (priv->carrier_hints, number);
+  else
+    g_hash_table_replace (priv->carrier_hints, g_strdup (number), g_strdup (carrier_id));
+}
+
+/**
+ * waybill_tracker_get_carrier_hint:
+ * @number: a tracking number
+ *
+ * Returns: (nullable): the carrier id set by
+ *   waybill_tracker_set_carrier_hint() for @number, or %NULL
+ */
+const char *
+waybill_tracker_get_carrier_hint (WaybillTracker *self,
+                                  const char     *number)
+{
+  WaybillTrackerPrivate *priv = waybill_tracker_get_instance_private (self);
+
+  g_return_val_if_fail (WAYBILL_IS_TRACKER (self), NULL);
+  g_return_val_if_fail (number != NULL, NULL);
+
+  return g_hash_table_lookup (priv->carrier_hints, number);
 }
 
 /* ---- Tracking: batches, one after the other --------------------------- */

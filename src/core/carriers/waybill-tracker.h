@@ -171,6 +171,11 @@ gboolean            waybill_tracker_load_credentials_finish (WaybillTracker     
                                                              GAsyncResult        *result,
                                                              GError             **error);
 gboolean            waybill_tracker_is_configured           (WaybillTracker      *self);
+void                waybill_tracker_set_carrier_hint        (WaybillTracker      *self,
+                                                             const char          *number,
+                                                             const char          *carrier_id);
+const char         *waybill_tracker_get_carrier_hint        (WaybillTracker      *self,
+                                                             const char          *number);
 
 void                waybill_tracker_track_async             (WaybillTracker      *self,
                                                              const char * const  *numbers,
