@@ -11,6 +11,7 @@
 #include "waybill-demo.h"
 #include "waybill-order-detail.h"
 #include "waybill-order-editor.h"
+#include "waybill-preferences-window.h"
 #include "waybill-store.h"
 #include "waybill-window.h"
 
@@ -550,6 +551,140 @@ test_new_and_edit_open_the_editor (Fixture       *fixture,
   iterate (50);
 }
 
+static guint
+find_order_with_status (GListModel    *orders,
+                        WaybillStatus  status)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (orders); i++)
+    {
+      g_autoptr(WaybillOrder) order = g_list_model_get_item (orders, i);
+
+      if (waybill_order_get_display_status (order) == status)
+        return i;
+    }
+
+  g_assert_not_reached ();
+}
+
+/* An order with a problem in dark mode: the stepper shows where it went
+ * wrong, in words. */
+static void
+test_exception_dark (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  AdwStyleManager *manager = adw_style_manager_get_default ();
+  GListModel *orders = waybill_window_get_orders (fixture->window);
+  guint position = find_order_with_status (orders, WAYBILL_STATUS_EXCEPTION);
+  g_autofree char *text = NULL;
+
+  adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_FORCE_DARK);
+  waybill_window_select_order (fixture->window, position);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (fixture->window));
+  iterate (100);
+
+  g_assert_true (adw_style_manager_get_dark (manager));
+  text = widget_text (waybill_window_get_detail (fixture->window));
+  g_assert_nonnull (strstr (text, "Problem"));
+  g_assert_true (strstr (text, "Held in customs") != NULL || strstr (text, "Address problem") != NULL);
+
+  save_screenshot (GTK_WIDGET (fixture->window), "exception-dark.png");
+  adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_DEFAULT);
+}
+
+static void
+test_preferences (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(GSettingsSchema) schema =
+    g_settings_schema_source_lookup (g_settings_schema_source_get_default (), "io.github.waybill.Waybill", TRUE);
+  g_autoptr(GSettings) settings = NULL;
+  WaybillPreferencesWindow *prefs;
+  g_autofree char *text = NULL;
+
+  g_assert_nonnull (schema);
+  settings = g_settings_new_full (schema, NULL, NULL);
+  prefs = waybill_preferences_window_new (GTK_WINDOW (fixture->window), settings);
+  gtk_window_set_default_size (GTK_WINDOW (prefs), 640, 760);
+  gtk_window_present (GTK_WINDOW (prefs));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (prefs));
+  iterate (200);
+
+  /* Every tracking API has its account group. */
+  text = widget_text (GTK_WIDGET (prefs));
+  g_assert_nonnull (strstr (text, "DHL"));
+  g_assert_nonnull (strstr (text, "UPS"));
+  g_assert_nonnull (strstr (text, "FedEx"));
+  g_assert_nonnull (strstr (text, "USPS"));
+  g_assert_nonnull (strstr (text, "AfterShip"));
+  g_assert_nonnull (strstr (text, "17TRACK"));
+  save_screenshot (GTK_WIDGET (prefs), "preferences.png");
+
+  /* A setting changed in the window reaches GSettings. */
+  adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (prefs), "refresh");
+  iterate (100);
+  g_free (text);
+  text = widget_text (GTK_WIDGET (prefs));
+  g_assert_nonnull (strstr (text, "How Often to Check"));
+  save_screenshot (GTK_WIDGET (prefs), "preferences-refresh.png");
+  {
+    /* Moving the spin button of "In transit" writes the setting. */
+    GtkWidget *found = NULL;
+    GSList *stack = g_slist_prepend (NULL, prefs);
+
+    while (stack != NULL)
+      {
+        GtkWidget *w = stack->data;
+
+        stack = g_slist_delete_link (stack, stack);
+        if (found == NULL && GTK_IS_SPIN_BUTTON (w) &&
+            gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (w)) == 180)
+          found = w;
+        for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL; c = gtk_widget_get_next_sibling (c))
+          stack = g_slist_prepend (stack, c);
+      }
+    g_assert_nonnull (found);
+    gtk_spin_button_set_value (GTK_SPIN_BUTTON (found), 120);
+    g_assert_cmpint (g_settings_get_int (settings, "refresh-in-transit-minutes") +
+                     g_settings_get_int (settings, "refresh-picked-up-minutes"), ==, 300);
+    g_settings_reset (settings, "refresh-in-transit-minutes");
+    g_settings_reset (settings, "refresh-picked-up-minutes");
+  }
+
+  gtk_window_destroy (GTK_WINDOW (prefs));
+  iterate (50);
+}
+
+static void
+test_empty_state (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("waybill-empty-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "waybill.db", NULL);
+  g_autoptr(WaybillStore) store = waybill_store_open (path, &error);
+  WaybillWindow *window;
+  g_autofree char *text = NULL;
+
+  g_assert_no_error (error);
+  window = waybill_window_new (NULL, store, NULL);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 720);
+  gtk_window_present (GTK_WINDOW (window));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+  iterate (100);
+
+  text = widget_text (GTK_WIDGET (window));
+  g_assert_nonnull (strstr (text, "No Orders Yet"));
+  g_assert_nonnull (strstr (text, "Try the Demo Data"));
+  save_screenshot (GTK_WIDGET (window), "empty.png");
+
+  /* The demo button fills the list. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.load-demo", NULL));
+  iterate (100);
+  g_assert_cmpuint (g_list_model_get_n_items (waybill_window_get_orders (window)), ==, 39);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  iterate (50);
+}
+
 static void
 test_store_error_shown (void)
 {
@@ -583,6 +718,9 @@ main (int   argc,
     gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (provider),
                                                 GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
     g_object_unref (provider);
+    /* GtkApplication adds the app's icons from its resources; so must we. */
+    gtk_icon_theme_add_resource_path (gtk_icon_theme_get_for_display (gdk_display_get_default ()),
+                                      "/io/github/waybill/Waybill/icons");
   }
 
 #define ADD(path, func) \
@@ -598,6 +736,9 @@ main (int   argc,
   ADD ("/waybill/window/copy-tracking-number", test_copy_tracking_number);
   ADD ("/waybill/window/lookup-jumps-to-order", test_lookup_jumps_to_order);
   ADD ("/waybill/window/new-and-edit-open-the-editor", test_new_and_edit_open_the_editor);
+  ADD ("/waybill/window/exception-dark", test_exception_dark);
+  ADD ("/waybill/window/preferences", test_preferences);
+  g_test_add_func ("/waybill/window/empty-state", test_empty_state);
   g_test_add_func ("/waybill/window/store-error-shown", test_store_error_shown);
 
   return g_test_run ();
