@@ -12,6 +12,7 @@
 #include "waybill-order-detail.h"
 #include "waybill-order-editor.h"
 #include "waybill-preferences-window.h"
+#include "fake-carrier-server.h"
 #include "waybill-store.h"
 #include "waybill-window.h"
 
@@ -654,6 +655,106 @@ test_preferences (Fixture       *fixture,
   iterate (50);
 }
 
+static GtkWidget *
+find_button (GtkWidget  *root,
+             const char *label,
+             guint       nth)
+{
+  GSList *stack = g_slist_prepend (NULL, root);
+  GPtrArray *found = g_ptr_array_new ();
+  GtkWidget *result = NULL;
+
+  /* Depth first, in order, so that "the nth" follows the page. */
+  while (stack != NULL)
+    {
+      GtkWidget *w = stack->data;
+      GSList *children = NULL;
+
+      stack = g_slist_delete_link (stack, stack);
+      if (GTK_IS_BUTTON (w) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (w)), label) == 0)
+        g_ptr_array_add (found, w);
+      for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL; c = gtk_widget_get_next_sibling (c))
+        children = g_slist_prepend (children, c);
+      for (GSList *l = children; l != NULL; l = l->next)
+        stack = g_slist_prepend (stack, l->data);
+      g_slist_free (children);
+    }
+
+  if (nth < found->len)
+    result = g_ptr_array_index (found, nth);
+  g_ptr_array_unref (found);
+
+  return result;
+}
+
+static const char *
+row_subtitle_of (GtkWidget *button)
+{
+  GtkWidget *row = gtk_widget_get_ancestor (button, ADW_TYPE_ACTION_ROW);
+
+  return adw_action_row_get_subtitle (ADW_ACTION_ROW (row));
+}
+
+static void
+wait_for_subtitle (GtkWidget *button)
+{
+  for (int i = 0; i < 500 && (row_subtitle_of (button) == NULL ||
+                              g_str_equal (row_subtitle_of (button), "Asking…")); i++)
+    iterate (10);
+}
+
+/* Test Connection asks the API with the credentials as they are now. */
+static void
+test_preferences_test_connection (Fixture       *fixture,
+                                  gconstpointer  data)
+{
+  g_autoptr(FakeCarrierServer) server = fake_carrier_server_new ();
+  WaybillPreferencesWindow *prefs;
+  GtkWidget *dhl;
+  GtkWidget *ups;
+
+  fake_carrier_server_setup_env (server);
+  g_unsetenv ("WAYBILL_UPS_CLIENT_ID");
+  g_unsetenv ("WAYBILL_UPS_CLIENT_SECRET");
+  g_unsetenv ("WAYBILL_AFTERSHIP_API_KEY");
+  g_unsetenv ("WAYBILL_17TRACK_API_KEY");
+
+  prefs = waybill_preferences_window_new (GTK_WINDOW (fixture->window), NULL);
+  gtk_window_present (GTK_WINDOW (prefs));
+  iterate (100);
+
+  dhl = find_button (GTK_WIDGET (prefs), "_Test", 0);
+  ups = find_button (GTK_WIDGET (prefs), "_Test", 1);
+  g_assert_nonnull (dhl);
+  g_assert_nonnull (ups);
+
+  /* DHL is set up and answers (it does not know the number): it works. */
+  fake_response_fixture (fake_carrier_server_queue (server, "/track/shipments", 404), "dhl/error-404.json");
+  g_signal_emit_by_name (dhl, "clicked");
+  wait_for_subtitle (dhl);
+  g_assert_cmpstr (row_subtitle_of (dhl), ==, "Connected: the account works");
+  g_assert_cmpuint (fake_carrier_server_count (server, "/track/shipments"), ==, 1);
+
+  /* UPS has no credentials: nothing is asked. */
+  g_signal_emit_by_name (ups, "clicked");
+  wait_for_subtitle (ups);
+  g_assert_cmpstr (row_subtitle_of (ups), ==, "Enter the account’s credentials first");
+
+  /* A wrong DHL key: the API's refusal, in words. */
+  g_setenv ("WAYBILL_DHL_API_KEY", "not-the-right-key", TRUE);
+  fake_response_json (fake_carrier_server_queue (server, "/track/shipments", 401),
+                      "{\"title\": \"Unauthorized\", \"status\": 401, \"detail\": \"Invalid API key\"}");
+  g_signal_emit_by_name (dhl, "clicked");
+  wait_for_subtitle (dhl);
+  g_assert_cmpstr (row_subtitle_of (dhl), !=, "Connected: the account works");
+  g_assert_true (gtk_widget_has_css_class (gtk_widget_get_ancestor (dhl, ADW_TYPE_ACTION_ROW), "error"));
+
+  gtk_window_destroy (GTK_WINDOW (prefs));
+  iterate (50);
+  g_unsetenv ("WAYBILL_DHL_API_KEY");
+  g_unsetenv ("WAYBILL_DHL_URL");
+}
+
 static void
 test_empty_state (void)
 {
@@ -738,6 +839,7 @@ main (int   argc,
   ADD ("/waybill/window/new-and-edit-open-the-editor", test_new_and_edit_open_the_editor);
   ADD ("/waybill/window/exception-dark", test_exception_dark);
   ADD ("/waybill/window/preferences", test_preferences);
+  ADD ("/waybill/window/preferences-test-connection", test_preferences_test_connection);
   g_test_add_func ("/waybill/window/empty-state", test_empty_state);
   g_test_add_func ("/waybill/window/store-error-shown", test_store_error_shown);
 

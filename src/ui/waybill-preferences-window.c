@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "waybill-credentials.h"
+#include "waybill-tracker-registry.h"
 #include "waybill-preferences-window.h"
 
 /* Preferences: carrier accounts (kept in the keyring through
@@ -21,6 +22,7 @@ struct _WaybillPreferencesWindow
 
   GSettings            *settings;
   GCancellable         *cancellable;
+  WaybillTrackerRegistry *registry;
 
   AdwPreferencesPage   *carriers_page;
   AdwPreferencesGroup  *intervals_group;
@@ -46,6 +48,22 @@ static const struct
   { "usps", "USPS", N_("USPS mail and parcels, with a client ID and secret from the USPS developer portal"), TRUE },
   { "aftership", "AfterShip", N_("Parcels of over a thousand carriers, with an AfterShip API key"), FALSE },
   { "17track", "17TRACK", N_("Parcels of over a thousand carriers, with a 17TRACK API key"), FALSE },
+};
+
+/* A well-formed number to ask each API about when testing the connection:
+ * any answer but "credentials rejected" proves the account works. */
+static const struct
+{
+  const char *api;
+  const char *number;
+  const char *carrier;
+} probes[] = {
+  { "dhl", "00340434161094042557", "dhl-parcel-de" },
+  { "ups", "1Z999AA10123456784", "ups" },
+  { "fedex", "123456789012", "fedex" },
+  { "usps", "9400111202555842761023", "usps" },
+  { "aftership", "1Z999AA10123456784", "ups" },
+  { "17track", "1Z999AA10123456784", "ups" },
 };
 
 static const struct
@@ -185,6 +203,146 @@ looked_up_cb (GObject      *object,
     }
 }
 
+typedef struct
+{
+  GtkWidget *row;
+  GtkWidget *button;
+  char      *api_id;
+} TestData;
+
+static void
+test_data_free (TestData *data)
+{
+  g_object_unref (data->row);
+  g_object_unref (data->button);
+  g_free (data->api_id);
+  g_free (data);
+}
+
+static void
+show_test_result (TestData   *data,
+                  const char *text,
+                  gboolean    ok)
+{
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (data->row), text);
+  gtk_widget_set_sensitive (data->button, TRUE);
+  if (ok)
+    {
+      gtk_widget_remove_css_class (data->row, "error");
+      gtk_widget_add_css_class (data->row, "success");
+    }
+  else
+    {
+      gtk_widget_remove_css_class (data->row, "success");
+      gtk_widget_add_css_class (data->row, "error");
+    }
+}
+
+static void
+tested_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  TestData *data = user_data;
+  g_autoptr(GPtrArray) replies = NULL;
+  g_autoptr(GError) error = NULL;
+  WaybillTrackingReply *reply;
+
+  replies = waybill_tracker_track_finish (WAYBILL_TRACKER (object), result, &error);
+  if (replies == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_test_result (data, error->message, FALSE);
+      test_data_free (data);
+      return;
+    }
+
+  reply = g_ptr_array_index (replies, 0);
+  if (reply->error == NULL ||
+      g_error_matches (reply->error, WAYBILL_TRACKER_ERROR, WAYBILL_TRACKER_ERROR_NOT_FOUND))
+    /* The API answered for the account: it works. */
+    show_test_result (data, _("Connected: the account works"), TRUE);
+  else
+    show_test_result (data, reply->error->message, FALSE);
+
+  test_data_free (data);
+}
+
+static void
+credentials_ready_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  TestData *data = user_data;
+  WaybillTracker *tracker = WAYBILL_TRACKER (object);
+  g_autoptr(GError) error = NULL;
+  const char *numbers[] = { NULL, NULL };
+
+  if (!waybill_tracker_load_credentials_finish (tracker, result, &error) &&
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      test_data_free (data);
+      return;
+    }
+
+  if (!waybill_tracker_is_configured (tracker))
+    {
+      show_test_result (data, _("Enter the account’s credentials first"), FALSE);
+      test_data_free (data);
+      return;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (probes); i++)
+    if (g_str_equal (probes[i].api, data->api_id))
+      {
+        numbers[0] = probes[i].number;
+        waybill_tracker_set_carrier_hint (tracker, probes[i].number, probes[i].carrier);
+      }
+
+  waybill_tracker_track_async (tracker, numbers,
+                               g_object_get_data (G_OBJECT (data->row), "cancellable"),
+                               tested_cb, data);
+}
+
+static void
+test_connection_cb (GtkButton                *button,
+                    WaybillPreferencesWindow *self)
+{
+  TestData *data = g_new0 (TestData, 1);
+  WaybillTracker *tracker;
+
+  data->button = g_object_ref (GTK_WIDGET (button));
+  data->row = g_object_ref (gtk_widget_get_ancestor (GTK_WIDGET (button), ADW_TYPE_ACTION_ROW));
+  data->api_id = g_strdup (g_object_get_data (G_OBJECT (button), "api-id"));
+  g_object_set_data (G_OBJECT (data->row), "cancellable", self->cancellable);
+
+  if (self->registry == NULL)
+    self->registry = waybill_tracker_registry_new (NULL);
+  tracker = waybill_tracker_registry_get (self->registry, data->api_id);
+
+  gtk_widget_set_sensitive (data->button, FALSE);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (data->row), _("Asking…"));
+
+  /* The credentials may have just been saved: read them again. */
+  waybill_tracker_load_credentials_async (tracker, self->cancellable, credentials_ready_cb, data);
+}
+
+static void
+add_test_row (WaybillPreferencesWindow *self,
+              AdwPreferencesGroup      *group,
+              const char               *api_id)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *button = gtk_button_new_with_mnemonic (_("_Test"));
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Test Connection"));
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  g_object_set_data_full (G_OBJECT (button), "api-id", g_strdup (api_id), g_free);
+  g_signal_connect (button, "clicked", G_CALLBACK (test_connection_cb), self);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+  adw_preferences_group_add (group, row);
+}
+
 static GtkWidget *
 add_credential_row (WaybillPreferencesWindow *self,
                     AdwPreferencesGroup      *group,
@@ -241,6 +399,7 @@ build_carriers_page (WaybillPreferencesWindow *self)
           adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), note);
         }
 
+      add_test_row (self, ADW_PREFERENCES_GROUP (group), apis[i].id);
       adw_preferences_page_add (self->carriers_page, ADW_PREFERENCES_GROUP (group));
       waybill_credentials_lookup_async (apis[i].id, self->cancellable, looked_up_cb, rows);
     }
@@ -347,6 +506,7 @@ waybill_preferences_window_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), WAYBILL_TYPE_PREFERENCES_WINDOW);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->settings);
+  g_clear_object (&self->registry);
 
   G_OBJECT_CLASS (waybill_preferences_window_parent_class)->dispose (object);
 }
