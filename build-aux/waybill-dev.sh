@@ -2,7 +2,10 @@
 # The README's two commands.
 #
 #   build-aux/waybill-dev.sh run    install what is needed, build, fill a demo
-#                                   database in build/demo-data and open Waybill on it
+#                                   database in build/demo-data and open Waybill on it,
+#                                   its carriers simulated on 127.0.0.1 (the fake
+#                                   carrier server of the tests, parcels moving on
+#                                   their own)
 #   build-aux/waybill-dev.sh test   install what is needed, build, run every test
 #                                   headless, then again under AddressSanitizer and
 #                                   UndefinedBehaviorSanitizer
@@ -69,7 +72,37 @@ case "${1:-}" in
       say "try: ./build/src/waybill list --data-dir $data"
       exit 1
     fi
-    GSETTINGS_SCHEMA_DIR="$PWD/build/data" exec ./build/src/waybill --data-dir "$data"
+    # The carriers' APIs are played on 127.0.0.1 by the fake carrier server
+    # of the tests (tests/demo-carrier-server.c), every parcel moving one
+    # stage every DEMO_STEP_SECONDS: the window refreshes, records and
+    # announces the changes through the real pipeline.  Its rate limits are
+    # off and every parcel is checked every WAYBILL_REFRESH_SECONDS (both
+    # only with WAYBILL_SIMULATED_CARRIERS set, which also puts up the
+    # window's "simulated carrier data" banner).
+    envfile="$data/demo-carriers.env"
+    rm -f "$envfile"
+    ./build/tests/waybill-demo-carriers --step-seconds "${DEMO_STEP_SECONDS:-20}" \
+      --env-file "$envfile" >/dev/null &
+    carriers=$!
+    trap 'kill "$carriers" 2>/dev/null || true' EXIT INT TERM
+    tries=0
+    while [ ! -s "$envfile" ]; do
+      tries=$((tries + 1))
+      if [ "$tries" -gt 100 ] || ! kill -0 "$carriers" 2>/dev/null; then
+        say "The simulated carrier server did not start."
+        exit 1
+      fi
+      sleep 0.1
+    done
+    # shellcheck disable=SC1090
+    . "$envfile"
+    export WAYBILL_SIMULATED_CARRIERS=1
+    export WAYBILL_REFRESH_SECONDS="${WAYBILL_REFRESH_SECONDS:-15}"
+    say "Carrier APIs simulated on $WAYBILL_UPS_URL: parcels move on their own"
+    say "(rm -r build/demo-data for a fresh demo)."
+    status=0
+    GSETTINGS_SCHEMA_DIR="$PWD/build/data" ./build/src/waybill --data-dir "$data" || status=$?
+    exit "$status"
     ;;
   test)
     install_packages

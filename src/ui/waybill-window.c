@@ -1057,12 +1057,47 @@ bind_window_state (WaybillWindow *self)
   g_settings_bind (self->settings, "sort-order", self, "sort", G_SETTINGS_BIND_DEFAULT);
 }
 
+/* The demo (build-aux/waybill-dev.sh run) plays the carriers on 127.0.0.1
+ * and sets WAYBILL_SIMULATED_CARRIERS: a strip above everything says so. */
+static void
+add_simulated_carriers_banner (WaybillWindow *self)
+{
+  GtkWidget *content;
+  GtkWidget *box;
+  GtkWidget *label;
+
+  if (g_getenv ("WAYBILL_SIMULATED_CARRIERS") == NULL)
+    return;
+
+  content = g_object_ref (adw_application_window_get_content (ADW_APPLICATION_WINDOW (self)));
+  adw_application_window_set_content (ADW_APPLICATION_WINDOW (self), NULL);
+
+  label = gtk_label_new (_("Simulated carrier data: parcels move on their own for this demo"));
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_widget_add_css_class (label, "heading");
+  gtk_widget_add_css_class (label, "warning");
+  gtk_widget_set_margin_top (label, 6);
+  gtk_widget_set_margin_bottom (label, 6);
+  gtk_widget_set_margin_start (label, 12);
+  gtk_widget_set_margin_end (label, 12);
+
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  gtk_widget_set_name (label, "simulated-carriers-banner");
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_box_append (GTK_BOX (box), gtk_separator_new (GTK_ORIENTATION_HORIZONTAL));
+  gtk_widget_set_vexpand (content, TRUE);
+  gtk_box_append (GTK_BOX (box), content);
+  g_object_unref (content);
+  adw_application_window_set_content (ADW_APPLICATION_WINDOW (self), box);
+}
+
 static void
 waybill_window_init (WaybillWindow *self)
 {
   const char *labels[WAYBILL_N_FILTERS + 1] = { NULL };
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  add_simulated_carriers_banner (self);
 
   for (guint i = 0; i < WAYBILL_N_FILTERS; i++)
     labels[i] = g_dgettext (GETTEXT_PACKAGE, filters[i].label);
