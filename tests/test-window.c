@@ -455,6 +455,54 @@ test_order_actions (Fixture       *fixture,
 }
 
 static void
+test_add_event_by_hand (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  GListModel *orders = waybill_window_get_orders (fixture->window);
+  guint position = find_order_with_events (orders);
+  g_autoptr(WaybillOrder) order = g_list_model_get_item (orders, position);
+  g_autoptr(WaybillShipment) shipment = NULL;
+  g_autoptr(GError) error = NULL;
+  AdwMessageDialog *dialog = NULL;
+  GList *toplevels;
+  WaybillTrackingEvent *newest;
+  guint before;
+
+  shipment = waybill_store_get_shipment (fixture->store,
+                                         waybill_shipment_get_id (waybill_order_get_primary_shipment (order)),
+                                         &error);
+  g_assert_no_error (error);
+  before = waybill_shipment_get_events (shipment)->len;
+  g_clear_object (&shipment);
+
+  waybill_window_select_order (fixture->window, position);
+  iterate (50);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "order.add-event", NULL));
+  iterate (100);
+
+  toplevels = gtk_window_list_toplevels ();
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (ADW_IS_MESSAGE_DIALOG (l->data))
+      dialog = l->data;
+  g_list_free (toplevels);
+  g_assert_nonnull (dialog);
+
+  gtk_editable_set_text (g_object_get_data (G_OBJECT (dialog), "description"), "Handed to the neighbour at no. 12");
+  gtk_editable_set_text (g_object_get_data (G_OBJECT (dialog), "location"), "Leeds, GB");
+  adw_message_dialog_response (dialog, "add");
+  iterate (100);
+
+  shipment = waybill_store_get_shipment (fixture->store,
+                                         waybill_shipment_get_id (waybill_order_get_primary_shipment (order)),
+                                         &error);
+  g_assert_cmpuint (waybill_shipment_get_events (shipment)->len, ==, before + 1);
+  newest = g_ptr_array_index (waybill_shipment_get_events (shipment), 0);
+  g_assert_cmpstr (waybill_tracking_event_get_description (newest), ==, "Handed to the neighbour at no. 12");
+  g_assert_cmpstr (waybill_tracking_event_get_location (newest), ==, "Leeds, GB");
+  g_assert_true (has_text (fixture->window, "Handed to the neighbour at no. 12"));
+}
+
+static void
 test_copy_tracking_number (Fixture       *fixture,
                            gconstpointer  data)
 {
@@ -835,6 +883,7 @@ main (int   argc,
   ADD ("/waybill/window/filters-and-counts", test_filters_and_counts);
   ADD ("/waybill/window/order-actions", test_order_actions);
   ADD ("/waybill/window/copy-tracking-number", test_copy_tracking_number);
+  ADD ("/waybill/window/add-event-by-hand", test_add_event_by_hand);
   ADD ("/waybill/window/lookup-jumps-to-order", test_lookup_jumps_to_order);
   ADD ("/waybill/window/new-and-edit-open-the-editor", test_new_and_edit_open_the_editor);
   ADD ("/waybill/window/exception-dark", test_exception_dark);

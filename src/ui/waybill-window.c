@@ -234,6 +234,7 @@ update_order_actions (WaybillWindow *self)
                                  order != NULL && waybill_order_get_archived (order));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "order.delete", order != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "order.edit", order != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "order.add-event", shipment != NULL);
 }
 
 static void
@@ -555,6 +556,121 @@ mark_delivered_action (GtkWidget  *widget,
     show_error (self, error);
   else
     show_toast (self, _("Marked as delivered"));
+}
+
+/* The statuses a person can give an event by hand, for couriers without an
+ * API: the shipment statuses, not the order stages. */
+static const WaybillStatus event_statuses[] = {
+  WAYBILL_STATUS_INFO_RECEIVED,
+  WAYBILL_STATUS_PICKED_UP,
+  WAYBILL_STATUS_IN_TRANSIT,
+  WAYBILL_STATUS_OUT_FOR_DELIVERY,
+  WAYBILL_STATUS_AVAILABLE_FOR_PICKUP,
+  WAYBILL_STATUS_FAILED_ATTEMPT,
+  WAYBILL_STATUS_DELIVERED,
+  WAYBILL_STATUS_EXCEPTION,
+  WAYBILL_STATUS_RETURNED,
+};
+
+static void
+add_event_response_cb (AdwMessageDialog *dialog,
+                       const char       *response,
+                       WaybillWindow    *self)
+{
+  GtkEditable *description = g_object_get_data (G_OBJECT (dialog), "description");
+  GtkEditable *location = g_object_get_data (G_OBJECT (dialog), "location");
+  GtkDropDown *status = g_object_get_data (G_OBJECT (dialog), "status");
+  gint64 shipment_id = *(gint64 *) g_object_get_data (G_OBJECT (dialog), "shipment-id");
+  g_autoptr(GDateTime) now = NULL;
+  g_autoptr(WaybillTrackingEvent) event = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  guint selected;
+
+  if (g_strcmp0 (response, "add") != 0 || self->store == NULL)
+    return;
+
+  text = g_strstrip (g_strdup (gtk_editable_get_text (description)));
+  selected = gtk_drop_down_get_selected (status);
+  if (selected >= G_N_ELEMENTS (event_statuses))
+    return;
+
+  now = g_date_time_new_now_utc ();
+  event = waybill_tracking_event_new (now, event_statuses[selected], "manual",
+                                      *text != '\0' ? text : waybill_status_get_label (event_statuses[selected]),
+                                      *gtk_editable_get_text (location) != '\0'
+                                      ? gtk_editable_get_text (location) : NULL);
+  if (!waybill_store_add_event (self->store, shipment_id, event, &error))
+    show_error (self, error);
+  else
+    show_toast (self, _("Event added to the timeline"));
+}
+
+static GtkWidget *
+labelled_entry (GtkBox     *box,
+                const char *label)
+{
+  GtkWidget *entry = gtk_entry_new ();
+
+  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
+  gtk_box_append (box, entry);
+
+  return entry;
+}
+
+/* An event by hand, for a local courier without an API: it goes on the
+ * timeline of the order's main shipment, at the current time. */
+static void
+add_event_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  WaybillWindow *self = WAYBILL_WINDOW (widget);
+  WaybillShipment *shipment = shown_shipment (self);
+  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+  GtkWidget *dialog;
+  GtkWidget *box;
+  GtkWidget *status;
+  g_autofree char *body = NULL;
+
+  if (shipment == NULL)
+    return;
+
+  for (guint i = 0; i < G_N_ELEMENTS (event_statuses); i++)
+    gtk_string_list_append (names, waybill_status_get_label (event_statuses[i]));
+
+  /* Translators: %s is a carrier and a tracking number */
+  body = g_strdup_printf (_("The event goes on the timeline of %s %s, at the current time."),
+                          waybill_format_carrier_name (waybill_shipment_get_carrier (shipment)),
+                          waybill_shipment_get_tracking_number (shipment));
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Add Event"), body);
+
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  status = gtk_drop_down_new (G_LIST_MODEL (g_object_ref (names)), NULL);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (status), 2);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (status), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Status"), -1);
+  gtk_box_append (GTK_BOX (box), status);
+  g_object_set_data (G_OBJECT (dialog), "status", status);
+  g_object_set_data (G_OBJECT (dialog), "description", labelled_entry (GTK_BOX (box), _("What happened")));
+  g_object_set_data (G_OBJECT (dialog), "location", labelled_entry (GTK_BOX (box), _("Where (optional)")));
+  {
+    gint64 id = waybill_shipment_get_id (shipment);
+
+    g_object_set_data_full (G_OBJECT (dialog), "shipment-id", g_memdup2 (&id, sizeof id), g_free);
+  }
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
+
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "add", _("_Add"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "add", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "add");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (add_event_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
@@ -1017,6 +1133,7 @@ waybill_window_class_init (WaybillWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.refresh", NULL, refresh_action);
   gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "order.edit", NULL, edit_order_action);
+  gtk_widget_class_install_action (widget_class, "order.add-event", NULL, add_event_action);
   gtk_widget_class_install_property_action (widget_class, "win.sort", "sort");
   gtk_widget_class_install_action (widget_class, "order.copy-tracking-number", NULL, copy_tracking_number_action);
   gtk_widget_class_install_action (widget_class, "order.copy-tracking-link", NULL, copy_tracking_link_action);
