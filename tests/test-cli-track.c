@@ -184,6 +184,51 @@ test_errors (void)
   g_assert_true (g_str_has_prefix (garbage.err, "waybill track: "));
 }
 
+/* Every API through the same verb: a delivered parcel in each API's own
+ * format gives the same answer. */
+static void
+test_every_api (void)
+{
+  static const struct
+  {
+    const char *api;
+    const char *path;
+    const char *fixture;
+    const char *number;
+    const char *carrier;
+  } cases[] = {
+    { "dhl", "/track/shipments", "dhl/paket-5-delivered.json", "00340434161094042557", "dhl-parcel-de" },
+    { "ups", NUMBER_PATH, "ups/5-delivered.json", NUMBER, "ups" },
+    { "fedex", "/track/v1/trackingnumbers", "fedex/5-delivered.json", "794612345671", "fedex" },
+    { "usps", "/tracking/v3/tracking/9400111899560012345678", "usps/5-delivered.json",
+      "9400111899560012345678", "usps" },
+    { "aftership", "/tracking/2026-07/trackings", "aftership/5-delivered.json", "RR123456785GB", "royal-mail" },
+    { "17track", "/track/v2.2/gettrackinfo", "17track/5-delivered.json", NUMBER, "ups" },
+  };
+  g_autoptr(FakeCarrierServer) server = fake_carrier_server_new ();
+
+  fake_carrier_server_setup_env (server);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      g_auto(Run) run = { 0 };
+      JsonObject *object;
+
+      fake_response_fixture (fake_carrier_server_queue (server, cases[i].path, 200), cases[i].fixture);
+      waybill (&run, NULL, "track", cases[i].number, "--carrier", cases[i].carrier,
+               "--via", cases[i].api, "--json", NULL);
+      g_test_message ("%s: %s%s", cases[i].api, run.out, run.err);
+      g_assert_cmpint (run.status, ==, 0);
+      object = parse_object (run.out, parser);
+      g_assert_cmpstr (json_object_get_string_member (object, "api"), ==, cases[i].api);
+      g_assert_cmpstr (json_object_get_string_member (object, "carrier"), ==, cases[i].carrier);
+      g_assert_cmpstr (json_object_get_string_member (object, "status"), ==, "delivered");
+      g_assert_false (json_object_get_null_member (object, "delivered_at"));
+      g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object, "events")), >=, 3);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -192,6 +237,7 @@ main (int   argc,
 
   g_test_add_func ("/waybill/cli-track/delivered", test_delivered);
   g_test_add_func ("/waybill/cli-track/errors", test_errors);
+  g_test_add_func ("/waybill/cli-track/every-api", test_every_api);
 
   return g_test_run ();
 }
