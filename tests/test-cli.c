@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include "cli-run.h"
+
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
@@ -16,74 +18,9 @@ typedef struct
   char *dir;
 } Fixture;
 
-typedef struct
-{
-  int   status;
-  char *out;
-  char *err;
-} Run;
 
-static void
-run_clear (Run *run)
-{
-  g_free (run->out);
-  g_free (run->err);
-}
 
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
 
-static void
-waybill (Run        *run,
-         const char *data_dir,
-         ...)
-{
-  g_autoptr(GPtrArray) args = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  const char *binary = g_getenv ("WAYBILL_BINARY");
-  const char *arg;
-  va_list ap;
-  int wait_status = 0;
-
-  g_assert_nonnull (binary);
-  g_ptr_array_add (args, (char *) binary);
-  va_start (ap, data_dir);
-  while ((arg = va_arg (ap, const char *)) != NULL)
-    g_ptr_array_add (args, (char *) arg);
-  va_end (ap);
-  if (data_dir != NULL)
-    {
-      g_ptr_array_add (args, (char *) "--data-dir");
-      g_ptr_array_add (args, (char *) data_dir);
-    }
-  g_ptr_array_add (args, NULL);
-
-  g_spawn_sync (NULL, (char **) args->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                &run->out, &run->err, &wait_status, &error);
-  g_assert_no_error (error);
-  run->status = WIFEXITED (wait_status) ? WEXITSTATUS (wait_status) : -1;
-}
-
-static JsonNode *
-parse (const char *text)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-
-  json_parser_load_from_data (parser, text, -1, &error);
-  g_assert_no_error (error);
-
-  return json_node_copy (json_parser_get_root (parser));
-}
-
-static void
-assert_one_error_line (Run *run)
-{
-  g_assert_cmpint (run->status, ==, 1);
-  g_assert_true (g_str_has_prefix (run->err, "waybill"));
-  g_assert_true (g_str_has_suffix (run->err, "\n"));
-  /* Exactly one line. */
-  g_assert_true (strchr (run->err, '\n') == run->err + strlen (run->err) - 1);
-}
 
 static void
 fixture_set_up (Fixture       *fixture,
@@ -93,23 +30,6 @@ fixture_set_up (Fixture       *fixture,
   g_assert_nonnull (fixture->dir);
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_remove (child);
-    }
-  g_rmdir (path);
-}
 
 static void
 fixture_tear_down (Fixture       *fixture,
