@@ -250,6 +250,8 @@ test_progression (Fixture       *f,
   gint64 since = g_get_real_time () / G_USEC_PER_SEC;
   guint n_forward = 0;
 
+  g_assert_nonnull (strstr (out, "demo orders"));
+
   refresh (f, FALSE, reached, &n_forward);
   n_forward = 0;
   for (guint pass = 0; pass < 3; pass++)
