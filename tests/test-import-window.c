@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include "ui-util.h"
+
 #include <adwaita.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
@@ -40,49 +42,17 @@ typedef struct
   guint         n_imported;
 } Fixture;
 
+/* Each page at a height that shows all of it. */
 static void
-iterate (guint ms)
+save_page_screenshot (GtkWidget  *widget,
+                      const char *name,
+                      int         height)
 {
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  do
-    {
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-      g_usleep (1000);
-    }
-  while (g_get_monotonic_time () < end);
-}
-
-static void
-save_screenshot (GtkWidget  *widget,
-                 const char *name,
-                 int         height)
-{
-  const char *dir = g_getenv ("WAYBILL_SCREENSHOT_DIR");
-  g_autofree char *path = NULL;
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  GtkSnapshot *snapshot;
-  int width;
-
-  if (dir == NULL)
+  if (g_getenv ("WAYBILL_SCREENSHOT_DIR") == NULL)
     return;
 
   gtk_window_set_default_size (GTK_WINDOW (widget), 640, height);
-  iterate (300);
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  path = g_build_filename (dir, name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("Saved %s", path);
+  save_screenshot (widget, name);
 }
 
 static void
@@ -213,42 +183,7 @@ wait_for_page (WaybillImportWindow *window,
   iterate (20);
 }
 
-static void
-collect_text (GtkWidget *widget,
-              GString   *out)
-{
-  if (!gtk_widget_get_visible (widget))
-    return;
-
-  if (GTK_IS_LABEL (widget))
-    g_string_append_printf (out, "%s\n", gtk_label_get_label (GTK_LABEL (widget)));
-
-  /* Only the stack's page on screen counts. */
-  if (GTK_IS_STACK (widget))
-    {
-      GtkWidget *page = gtk_stack_get_visible_child (GTK_STACK (widget));
-
-      if (page != NULL)
-        collect_text (page, out);
-      return;
-    }
-
-  for (GtkWidget *c = gtk_widget_get_first_child (widget);
-       c != NULL;
-       c = gtk_widget_get_next_sibling (c))
-    collect_text (c, out);
-}
-
 /* The text a person reads in a widget. */
-static char *
-widget_text (gpointer widget)
-{
-  GString *out = g_string_new (NULL);
-
-  collect_text (GTK_WIDGET (widget), out);
-
-  return g_string_free (out, FALSE);
-}
 
 static void
 assert_shows (gpointer    widget,
@@ -373,7 +308,7 @@ test_shopify (Fixture       *fixture,
   g_assert_true (gtk_window_get_default_widget (GTK_WINDOW (window)) ==
                  child (window, "import_button"));
   g_assert_true (gtk_window_get_focus (GTK_WINDOW (window)) == child (window, "import_button"));
-  save_screenshot (GTK_WIDGET (window), "import-preview.png", 1000);
+  save_page_screenshot (GTK_WIDGET (window), "import-preview.png", 1000);
 
   gtk_widget_activate_action (GTK_WIDGET (window), "default.activate", NULL);
   wait_for_page (window, "summary");
@@ -459,11 +394,11 @@ test_bad_rows (Fixture       *fixture,
   g_assert_true (gtk_window_get_default_widget (GTK_WINDOW (window)) ==
                  child (window, "import_good_button"));
 
-  save_screenshot (GTK_WIDGET (window), "import-bad-rows.png", 1400);
+  save_page_screenshot (GTK_WIDGET (window), "import-bad-rows.png", 1400);
 
   click (window, "import_good_button");
   wait_for_page (window, "summary");
-  save_screenshot (GTK_WIDGET (window), "import-summary.png", 600);
+  save_page_screenshot (GTK_WIDGET (window), "import-summary.png", 600);
   assert_shows (window, "3 new orders");
   assert_shows (window, "7 bad rows left out");
   g_assert_cmpuint (fixture->n_imported, ==, 1);
@@ -562,7 +497,7 @@ test_mapping (Fixture       *fixture,
   select_column (window, WAYBILL_IMPORT_FIELD_TRACKING_NUMBER, "Parcel");
   select_column (window, WAYBILL_IMPORT_FIELD_CARRIER, "Shipper");
   select_column (window, WAYBILL_IMPORT_FIELD_NOTE, "Comments");
-  save_screenshot (GTK_WIDGET (window), "import-mapping.png", 1000);
+  save_page_screenshot (GTK_WIDGET (window), "import-mapping.png", 1000);
 
   /* Enter goes on to the preview. */
   gtk_widget_activate_action (GTK_WIDGET (window), "default.activate", NULL);
@@ -672,7 +607,7 @@ test_conflicts (Fixture       *fixture,
   gtk_switch_set_active (child (window, "overwrite_switch"), TRUE);
   iterate (10);
   assert_shows (child (window, "conflicts_group"), "File’s value");
-  save_screenshot (GTK_WIDGET (window), "import-conflicts.png", 1200);
+  save_page_screenshot (GTK_WIDGET (window), "import-conflicts.png", 1200);
 
   click (window, "import_button");
   wait_for_page (window, "summary");
@@ -779,7 +714,7 @@ test_unreadable (Fixture       *fixture,
     WaybillImportWindow *window = open_window (fixture, binary);
 
     wait_for_page (window, "error");
-    save_screenshot (GTK_WIDGET (window), "import-error.png", 600);
+    save_page_screenshot (GTK_WIDGET (window), "import-error.png", 600);
     close_window (window);
   }
   assert_error_page (fixture, empty, "Cannot Read This File", "The file is empty");

@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include "ui-util.h"
+
 #include <adwaita.h>
 #include <glib/gstdio.h>
 
@@ -30,48 +32,15 @@ typedef struct
 } Fixture;
 
 static void
-iterate (guint ms)
+save_form_screenshot (GtkWidget  *widget,
+                      const char *name)
 {
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  do
-    {
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-      g_usleep (1000);
-    }
-  while (g_get_monotonic_time () < end);
-}
-
-static void
-save_screenshot (GtkWidget  *widget,
-                 const char *name)
-{
-  const char *dir = g_getenv ("WAYBILL_SCREENSHOT_DIR");
-  g_autofree char *path = NULL;
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  GtkSnapshot *snapshot;
-  int width, height;
-
-  if (dir == NULL)
+  if (g_getenv ("WAYBILL_SCREENSHOT_DIR") == NULL)
     return;
 
   /* Tall enough to show the whole form. */
   gtk_window_set_default_size (GTK_WINDOW (gtk_widget_get_root (widget)), 600, 1000);
-  iterate (300);
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  path = g_build_filename (dir, name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("Saved %s", path);
+  save_screenshot (widget, name);
 }
 
 static void
@@ -154,32 +123,7 @@ type_buffer (WaybillOrderEditor *editor,
   iterate (10);
 }
 
-static void
-collect_text (GtkWidget *widget,
-              GString   *out)
-{
-  if (!gtk_widget_get_visible (widget))
-    return;
-
-  if (GTK_IS_LABEL (widget))
-    g_string_append_printf (out, "%s\n", gtk_label_get_label (GTK_LABEL (widget)));
-
-  for (GtkWidget *c = gtk_widget_get_first_child (widget);
-       c != NULL;
-       c = gtk_widget_get_next_sibling (c))
-    collect_text (c, out);
-}
-
 /* The text a person reads in a widget. */
-static char *
-widget_text (gpointer widget)
-{
-  GString *out = g_string_new (NULL);
-
-  collect_text (GTK_WIDGET (widget), out);
-
-  return g_string_free (out, FALSE);
-}
 
 static void
 assert_shows (gpointer    widget,
@@ -471,7 +415,7 @@ test_ups_number (Fixture       *fixture,
 
   gtk_widget_grab_focus (child (editor, "tracking_row"));
   gtk_editable_set_position (child (editor, "tracking_row"), -1);
-  save_screenshot (GTK_WIDGET (editor), "editor-new.png");
+  save_form_screenshot (GTK_WIDGET (editor), "editor-new.png");
 
   /* Enter adds it, normalised. */
   g_signal_emit_by_name (child (editor, "tracking_row"), "entry-activated");
@@ -641,7 +585,7 @@ test_duplicate_order_number (Fixture       *fixture,
   gtk_editable_set_position (child (editor, "tracking_row"), -1);
   iterate (10);
   g_assert_true (has_error (editor, "email_row"));
-  save_screenshot (GTK_WIDGET (editor), "editor-error.png");
+  save_form_screenshot (GTK_WIDGET (editor), "editor-error.png");
 
   /* Fixing the number clears the error, and saving works. */
   type (editor, "tracking_row", "");

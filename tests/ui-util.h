@@ -1,0 +1,18 @@
+/* ui-util.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+/* What the headless window tests share. */
+void  iterate         (guint       ms);
+char *widget_text     (gpointer    widget);
+void  save_screenshot (GtkWidget  *widget,
+                       const char *name);
+
+G_END_DECLS
