@@ -868,3 +868,46 @@ fake_assert_no_secret (const char *text)
     }
   g_assert_null (strstr (text, "-token-"));
 }
+
+/* A port on 127.0.0.1 where nothing listens: a refused connection. */
+guint16
+fake_closed_port (void)
+{
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GError) error = NULL;
+
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
+                         &error);
+  g_assert_no_error (error);
+  g_socket_bind (socket, any, FALSE, &error);
+  g_assert_no_error (error);
+  bound = g_socket_get_local_address (socket, &error);
+  g_assert_no_error (error);
+
+  /* Bound, never listening, then closed: nothing answers there. */
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+}
+
+/* For cancellation tests: finishing a cancelled request gives no replies. */
+void
+fake_cancelled_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  GError **error = user_data;
+  GPtrArray *replies;
+
+  replies = waybill_tracker_track_finish (WAYBILL_TRACKER (source), result, error);
+  g_assert_null (replies);
+}
+
+gboolean
+fake_cancel_cb (gpointer user_data)
+{
+  g_cancellable_cancel (user_data);
+
+  return G_SOURCE_REMOVE;
+}

@@ -202,6 +202,12 @@ void               fake_assert_error                   (const WaybillTrackingRep
                                                         WaybillTrackerError code);
 void               fake_assert_no_secret               (const char        *text);
 
+guint16            fake_closed_port                    (void);
+void               fake_cancelled_cb                   (GObject           *source,
+                                                        GAsyncResult      *result,
+                                                        gpointer           user_data);
+gboolean           fake_cancel_cb                      (gpointer           user_data);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FakeCarrierServer, fake_carrier_server_free)
 
 G_END_DECLS

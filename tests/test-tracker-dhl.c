@@ -646,58 +646,17 @@ test_timeout (Fixture       *f,
   g_assert_cmpint (g_get_monotonic_time () - start, <, 1500 * 1000);
 }
 
-static guint16
-closed_port (void)
-{
-  g_autoptr(GSocket) socket = NULL;
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
-  g_autoptr(GError) error = NULL;
-
-  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
-                         &error);
-  g_assert_no_error (error);
-  g_socket_bind (socket, any, FALSE, &error);
-  g_assert_no_error (error);
-  bound = g_socket_get_local_address (socket, &error);
-  g_assert_no_error (error);
-
-  /* Bound, never listening, then closed: nothing answers there. */
-  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-}
-
 static void
 test_refused (Fixture       *f,
               gconstpointer  data)
 {
-  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u", closed_port ());
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u", fake_closed_port ());
   g_autoptr(WaybillTrackingReply) reply = NULL;
 
   waybill_tracker_set_base_url (f->tracker, url);
   reply = fake_track_one (f->tracker, PAKET);
   fake_assert_error (reply, WAYBILL_TRACKER_ERROR_NETWORK);
   g_assert_nonnull (strstr (reply->error->message, "Could not reach DHL"));
-}
-
-static void
-cancelled_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  GError **error = user_data;
-  GPtrArray *replies;
-
-  replies = waybill_tracker_track_finish (WAYBILL_TRACKER (source), result, error);
-  g_assert_null (replies);
-}
-
-static gboolean
-cancel_cb (gpointer user_data)
-{
-  g_cancellable_cancel (user_data);
-
-  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -709,8 +668,8 @@ test_cancel (Fixture       *f,
   g_autoptr(GError) error = NULL;
 
   fake_response_mode (fake_carrier_server_queue (f->server, PATH, 200), FAKE_RESPONSE_NEVER_ANSWER);
-  waybill_tracker_track_async (f->tracker, numbers, cancellable, cancelled_cb, &error);
-  g_timeout_add (100, cancel_cb, cancellable);
+  waybill_tracker_track_async (f->tracker, numbers, cancellable, fake_cancelled_cb, &error);
+  g_timeout_add (100, fake_cancel_cb, cancellable);
   while (error == NULL)
     g_main_context_iteration (NULL, TRUE);
 
