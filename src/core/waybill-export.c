@@ -242,7 +242,7 @@ add_announced (Export       *export,
   if (export->announced == NULL)
     {
       rc = sqlite3_prepare_v2 (db, "SELECT status FROM notifications WHERE shipment_id = ? "
-                                   "ORDER BY announced_at, id", -1, &export->announced, NULL);
+                                   "GROUP BY status ORDER BY min (announced_at), min (id)", -1, &export->announced, NULL);
       if (rc != SQLITE_OK)
         {
           waybill_store_set_error_from_db (error, db, rc, waybill_store_get_path (export->store));
