@@ -12,6 +12,7 @@
 #include "waybill-credentials.h"
 #include "waybill-tracker-registry.h"
 #include "waybill-preferences-window.h"
+#include "waybill-a11y.h"
 
 #ifdef GDK_WINDOWING_X11
 #include <gdk/x11/gdkx.h>
@@ -694,6 +695,8 @@ waybill_preferences_window_new (GtkWindow *parent,
   waybill_preferences_window_set_autostart (self, NULL);
   build_carriers_page (self);
   build_settings_pages (self);
+  /* libadwaita's own search button and password peek buttons. */
+  waybill_a11y_name_icon_buttons (GTK_WIDGET (self));
 
   return self;
 }
