@@ -453,6 +453,79 @@ test_lookup_named (Fixture       *fixture,
   iterate (50);
 }
 
+/* Labels a person should read whole that are cut short ("…"). */
+static void
+collect_ellipsized (GtkWidget *widget,
+                    GPtrArray *cut)
+{
+  if (!gtk_widget_get_mapped (widget))
+    return;
+
+  if (GTK_IS_LABEL (widget) && gtk_label_get_ellipsize (GTK_LABEL (widget)) != PANGO_ELLIPSIZE_NONE &&
+      pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (widget))))
+    g_ptr_array_add (cut, g_strdup (gtk_label_get_text (GTK_LABEL (widget))));
+
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    collect_ellipsized (c, cut);
+}
+
+static GPtrArray *
+ellipsized (GtkWidget *root)
+{
+  GPtrArray *cut = g_ptr_array_new_with_free_func (g_free);
+
+  collect_ellipsized (root, cut);
+  return cut;
+}
+
+static void
+show_large (Fixture    *fixture,
+            int         width,
+            gboolean    dark,
+            const char *shot)
+{
+  AdwStyleManager *manager = adw_style_manager_get_default ();
+  g_autoptr(GPtrArray) cut = NULL;
+
+  adw_style_manager_set_color_scheme (manager, dark ? ADW_COLOR_SCHEME_FORCE_DARK : ADW_COLOR_SCHEME_FORCE_LIGHT);
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), width, 760);
+  iterate (300);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (fixture->window));
+  save_screenshot (GTK_WIDGET (fixture->window), shot);
+
+  /* Nothing on screen is cut short: what does not fit wraps. */
+  cut = ellipsized (GTK_WIDGET (fixture->window));
+  for (guint i = 0; i < cut->len; i++)
+    g_test_message ("%s: cut short: %s", shot, (char *) g_ptr_array_index (cut, i));
+  g_assert_cmpuint (cut->len, ==, 0);
+}
+
+/* Large Text (the accessibility setting scales the font by 1.25 to 1.5):
+ * the window at 1.5×, light and dark, wide and narrow, with the order that
+ * has the most to show.  No label on screen is ellipsized. */
+static void
+test_large_text (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  GtkSettings *settings = gtk_settings_get_default ();
+  int dpi = 0;
+
+  g_object_get (settings, "gtk-xft-dpi", &dpi, NULL);
+  g_object_set (settings, "gtk-xft-dpi", 96 * 1024 * 3 / 2, NULL);
+
+  waybill_window_show_order_id (fixture->window, busy_order_id (fixture));
+  show_large (fixture, 1100, FALSE, "large-text-wide.png");
+  show_large (fixture, 1100, TRUE, "large-text-wide-dark.png");
+  show_large (fixture, 400, FALSE, "large-text-narrow.png");
+  show_large (fixture, 400, TRUE, "large-text-narrow-dark.png");
+  /* Narrow shows the detail; back to the list. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.search", NULL);
+  show_large (fixture, 400, FALSE, "large-text-narrow-list.png");
+
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
+  g_object_set (settings, "gtk-xft-dpi", dpi, NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -461,10 +534,25 @@ main (int   argc,
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
+  /* AdwApplication loads the app's style sheet and icons; these windows
+   * have no application. */
+  {
+    GtkCssProvider *provider = gtk_css_provider_new ();
+
+    gtk_css_provider_load_from_resource (provider, "/io/github/waybill/Waybill/style.css");
+    gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (provider),
+                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+    g_object_unref (provider);
+    gtk_icon_theme_add_resource_path (gtk_icon_theme_get_for_display (gdk_display_get_default ()),
+                                      "/io/github/waybill/Waybill/icons");
+  }
+
   g_test_add_func ("/waybill/accessibility/check-fails-without-names", test_check_fails_without_names);
   g_test_add ("/waybill/accessibility/window", Fixture, NULL, fixture_set_up, test_window_named, fixture_tear_down);
   g_test_add ("/waybill/accessibility/editor", Fixture, NULL, fixture_set_up, test_editor_named, fixture_tear_down);
   g_test_add ("/waybill/accessibility/preferences", Fixture, NULL, fixture_set_up, test_preferences_named,
+              fixture_tear_down);
+  g_test_add ("/waybill/accessibility/large-text", Fixture, NULL, fixture_set_up, test_large_text,
               fixture_tear_down);
   g_test_add ("/waybill/accessibility/lookup", Fixture, NULL, fixture_set_up, test_lookup_named, fixture_tear_down);
 
