@@ -453,6 +453,44 @@ test_lookup_named (Fixture       *fixture,
   iterate (50);
 }
 
+/* The keyboard shortcuts of #6 are bound on the window (Ctrl+Q and Ctrl+?
+ * are the application's: see test-app-refresh). */
+static void
+test_window_shortcuts (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  static const struct { const char *trigger; const char *action; } wanted[] = {
+    { "<Control>f", "win.search" },
+    { "<Control>l", "win.lookup" },
+    { "<Control>n", "win.new-order" },
+    { "<Control>r", "win.refresh" },
+    { "Delete", "order.archive" },
+    { "<Shift>Delete", "order.delete" },
+  };
+  g_autoptr(GHashTable) bound = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (fixture->window));
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+          GtkShortcutAction *action = gtk_shortcut_get_action (shortcut);
+
+          if (GTK_IS_NAMED_ACTION (action))
+            g_hash_table_insert (bound, gtk_shortcut_trigger_to_string (gtk_shortcut_get_trigger (shortcut)),
+                                 g_strdup (gtk_named_action_get_action_name (GTK_NAMED_ACTION (action))));
+        }
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (wanted); i++)
+    g_assert_cmpstr (g_hash_table_lookup (bound, wanted[i].trigger), ==, wanted[i].action);
+}
+
 /* Labels a person should read whole that are cut short ("…"). */
 static void
 collect_ellipsized (GtkWidget *widget,
@@ -551,6 +589,8 @@ main (int   argc,
   g_test_add ("/waybill/accessibility/window", Fixture, NULL, fixture_set_up, test_window_named, fixture_tear_down);
   g_test_add ("/waybill/accessibility/editor", Fixture, NULL, fixture_set_up, test_editor_named, fixture_tear_down);
   g_test_add ("/waybill/accessibility/preferences", Fixture, NULL, fixture_set_up, test_preferences_named,
+              fixture_tear_down);
+  g_test_add ("/waybill/accessibility/window-shortcuts", Fixture, NULL, fixture_set_up, test_window_shortcuts,
               fixture_tear_down);
   g_test_add ("/waybill/accessibility/large-text", Fixture, NULL, fixture_set_up, test_large_text,
               fixture_tear_down);

@@ -267,6 +267,16 @@ run_test (GApplication *app,
 
   test->ran = TRUE;
   g_assert_true (WAYBILL_IS_WINDOW (window));
+
+  /* The application's shortcuts: Ctrl+Q quits, Ctrl+? shows the keyboard
+   * shortcuts (GtkApplication's help overlay from gtk/help-overlay.ui). */
+  {
+    g_auto(GStrv) quit = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "app.quit");
+    g_auto(GStrv) help = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "win.show-help-overlay");
+
+    g_assert_true (g_strv_contains ((const char * const *) quit, "<Control>q"));
+    g_assert_true (g_strv_contains ((const char * const *) help, "<Control>question"));
+  }
   gtk_window_set_default_size (GTK_WINDOW (window), 1100, 720);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
   iterate (300);
