@@ -525,9 +525,23 @@ show_large (Fixture    *fixture,
   AdwStyleManager *manager = adw_style_manager_get_default ();
   g_autoptr(GPtrArray) cut = NULL;
 
+  AdwLeaflet *leaflet = ADW_LEAFLET (gtk_widget_get_template_child (GTK_WIDGET (fixture->window),
+                                                                    WAYBILL_TYPE_WINDOW, "leaflet"));
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  int last_width = -1;
+
   adw_style_manager_set_color_scheme (manager, dark ? ADW_COLOR_SCHEME_FORCE_DARK : ADW_COLOR_SCHEME_FORCE_LIGHT);
   gtk_window_set_default_size (GTK_WINDOW (fixture->window), width, 760);
   iterate (300);
+  /* Until the window has its new size and the panes have stopped moving
+   * (a busy machine draws late). */
+  while (g_get_monotonic_time () < deadline &&
+         (adw_leaflet_get_child_transition_running (leaflet) ||
+          gtk_widget_get_width (GTK_WIDGET (fixture->window)) != last_width))
+    {
+      last_width = gtk_widget_get_width (GTK_WIDGET (fixture->window));
+      iterate (200);
+    }
   gtk_test_widget_wait_for_draw (GTK_WIDGET (fixture->window));
   save_screenshot (GTK_WIDGET (fixture->window), shot);
 
