@@ -311,6 +311,12 @@ test_known_number_jumps (Fixture       *fixture,
   g_signal_emit_by_name (entry, "activate");
   iterate (100);
   g_assert_null (find_toplevel (WAYBILL_TYPE_LOOKUP_WINDOW));
+
+  /* A name no order has is no tracking number: nothing to ask about. */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "Nobody Here");
+  g_signal_emit_by_name (entry, "activate");
+  iterate (100);
+  g_assert_null (find_toplevel (WAYBILL_TYPE_LOOKUP_WINDOW));
   g_assert_cmpuint (fake_carrier_server_count (fixture->server, "/api/track/v1/details/"), ==, 0);
 }
 

@@ -124,6 +124,20 @@ test_file (void)
 
   gtk_window_destroy (GTK_WINDOW (prefs));
   iterate (50);
+
+  /* An entry made elsewhere (by hand, an older Waybill): the switch and
+   * the setting follow the file. */
+  g_assert_true (g_file_set_contents (path, entry, -1, NULL));
+  prefs = open_preferences (settings, autostart);
+  toggle = switch_of (find_login_row (GTK_WIDGET (prefs)));
+  g_assert_true (gtk_switch_get_active (toggle));
+  g_assert_true (gtk_switch_get_state (toggle));
+  g_assert_true (g_settings_get_boolean (settings, "start-at-login"));
+  flip (toggle);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_assert_false (g_settings_get_boolean (settings, "start-at-login"));
+  gtk_window_destroy (GTK_WINDOW (prefs));
+  iterate (50);
 }
 
 static void

@@ -551,17 +551,40 @@ login_state_set_cb (GtkSwitch                *toggle,
   return TRUE;
 }
 
+/* The switch as things are: the setting, or outside Flatpak the entry
+ * itself (someone may have removed it, or made it by hand). */
 static void
-add_login_row (WaybillPreferencesWindow *self)
+sync_login_switch (WaybillPreferencesWindow *self)
 {
   gboolean on = self->settings != NULL && g_settings_get_boolean (self->settings, "start-at-login");
 
+  if (self->login_switch == NULL)
+    return;
+
+  if (self->autostart != NULL &&
+      waybill_autostart_get_method (self->autostart) == WAYBILL_AUTOSTART_METHOD_FILE)
+    {
+      g_autofree char *path = waybill_autostart_get_file_path (self->autostart);
+
+      on = g_file_test (path, G_FILE_TEST_EXISTS);
+      if (self->settings != NULL && g_settings_get_boolean (self->settings, "start-at-login") != on)
+        g_settings_set_boolean (self->settings, "start-at-login", on);
+    }
+
+  g_signal_handlers_block_by_func (self->login_switch, login_state_set_cb, self);
+  gtk_switch_set_state (GTK_SWITCH (self->login_switch), on);
+  gtk_switch_set_active (GTK_SWITCH (self->login_switch), on);
+  g_signal_handlers_unblock_by_func (self->login_switch, login_state_set_cb, self);
+}
+
+static void
+add_login_row (WaybillPreferencesWindow *self)
+{
   self->login_row = add_switch_row (self->background_group, NULL, NULL, _("Start at Login"),
                                     _(LOGIN_SUBTITLE));
   self->login_switch = g_object_get_data (G_OBJECT (self->login_row), "switch");
-  gtk_switch_set_active (GTK_SWITCH (self->login_switch), on);
-  gtk_switch_set_state (GTK_SWITCH (self->login_switch), on);
   g_signal_connect (self->login_switch, "state-set", G_CALLBACK (login_state_set_cb), self);
+  sync_login_switch (self);
 }
 
 /**
@@ -583,6 +606,7 @@ waybill_preferences_window_set_autostart (WaybillPreferencesWindow *self,
 
   g_clear_object (&self->autostart);
   self->autostart = autostart != NULL ? g_object_ref (autostart) : waybill_autostart_new (APP_ID, commandline);
+  sync_login_switch (self);
 }
 
 static void

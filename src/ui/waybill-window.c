@@ -20,6 +20,7 @@
 #include "waybill-order-list-model.h"
 #include "waybill-order-row.h"
 #include "waybill-lookup-window.h"
+#include "waybill-tracking-number.h"
 #include "waybill-window.h"
 
 /* The main window: the order list on the left, the selected order on the
@@ -402,7 +403,16 @@ open_lookup (WaybillWindow *self,
   WaybillLookupWindow *lookup;
   g_autofree char *stripped = g_strstrip (g_strdup (text));
 
+  g_autoptr(GPtrArray) candidates = NULL;
+
   if (self->store == NULL || *stripped == '\0')
+    return;
+
+  /* Only what could be a tracking number is worth asking about (one with
+   * a wrong check digit too: the look-up says so); a name that matches no
+   * order just leaves the list empty. */
+  candidates = waybill_tracking_number_detect (stripped, NULL);
+  if (candidates->len == 0)
     return;
 
   if (self->refresher != NULL)
