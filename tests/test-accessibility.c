@@ -11,6 +11,7 @@
 #include <glib/gstdio.h>
 
 #include "waybill-demo.h"
+#include "waybill-import-window.h"
 #include "waybill-lookup-window.h"
 #include "waybill-order-editor.h"
 #include "waybill-preferences-window.h"
@@ -453,6 +454,29 @@ test_lookup_named (Fixture       *fixture,
   iterate (50);
 }
 
+/* The import window: its preview, with a file that has bad rows, and the
+ * mapping page for a CSV of no known shop (all pages are in its tree). */
+static void
+test_import_named (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  static const char * const files[] = { "bad-rows.csv", "custom.tsv" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *path = g_build_filename (TEST_SRCDIR, "data", "import", files[i], NULL);
+      g_autoptr(GFile) file = g_file_new_for_path (path);
+      WaybillImportWindow *window = waybill_import_window_new (GTK_WINDOW (fixture->window), fixture->store, file);
+
+      gtk_window_present (GTK_WINDOW (window));
+      gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+      iterate (500);
+      assert_all_named (GTK_WIDGET (window));
+      gtk_window_destroy (GTK_WINDOW (window));
+      iterate (50);
+    }
+}
+
 /* The keyboard shortcuts of #6 are bound on the window (Ctrl+Q and Ctrl+?
  * are the application's: see test-app-refresh). */
 static void
@@ -604,6 +628,7 @@ main (int   argc,
   g_test_add ("/waybill/accessibility/editor", Fixture, NULL, fixture_set_up, test_editor_named, fixture_tear_down);
   g_test_add ("/waybill/accessibility/preferences", Fixture, NULL, fixture_set_up, test_preferences_named,
               fixture_tear_down);
+  g_test_add ("/waybill/accessibility/import", Fixture, NULL, fixture_set_up, test_import_named, fixture_tear_down);
   g_test_add ("/waybill/accessibility/window-shortcuts", Fixture, NULL, fixture_set_up, test_window_shortcuts,
               fixture_tear_down);
   g_test_add ("/waybill/accessibility/large-text", Fixture, NULL, fixture_set_up, test_large_text,
