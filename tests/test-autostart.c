@@ -261,6 +261,12 @@ test_portal_cancel (void)
   while (!portal->closed && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, FALSE);
   g_assert_true (portal->closed);
+  g_clear_error (&error);
+
+  /* Cancelled before it started: the portal is not asked. */
+  g_assert_false (set_enabled (autostart, TRUE, cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (portal->n_calls, ==, 1);
 }
 
 int

@@ -257,6 +257,8 @@ typedef struct
   gulong           cancelled_id;
   gboolean         enabled;
   gboolean         done;
+  char            *parent_window;
+  char            *reason;
 } PortalCall;
 
 static void
@@ -266,6 +268,8 @@ portal_call_free (PortalCall *call)
     g_dbus_connection_signal_unsubscribe (call->connection, call->response_id);
   g_clear_object (&call->connection);
   g_free (call->handle);
+  g_free (call->parent_window);
+  g_free (call->reason);
   g_free (call);
 }
 
@@ -439,29 +443,14 @@ cancelled_cb (GCancellable *cancellable,
 }
 
 static void
-request_portal (WaybillAutostart *self,
-                GTask            *task,
-                gboolean          enabled,
-                const char       *parent_window,
-                const char       *reason)
+send_request (GTask *task)
 {
-  PortalCall *call = g_new0 (PortalCall, 1);
-  g_autoptr(GError) error = NULL;
+  WaybillAutostart *self = g_task_get_source_object (task);
+  PortalCall *call = g_task_get_task_data (task);
   g_autofree char *token = NULL;
   g_autofree char *sender = NULL;
   g_autofree char *handle = NULL;
   GVariantBuilder options;
-
-  g_task_set_task_data (task, call, (GDestroyNotify) portal_call_free);
-  call->enabled = enabled;
-  call->connection = g_bus_get_sync (G_BUS_TYPE_SESSION, g_task_get_cancellable (task), &error);
-  if (call->connection == NULL)
-    {
-      portal_finish (task, g_error_new (WAYBILL_AUTOSTART_ERROR, WAYBILL_AUTOSTART_ERROR_FAILED,
-                                        _("Could not ask the system to start Waybill at login: %s"),
-                                        error->message));
-      return;
-    }
 
   /* The request's object path is known before the call, so the answer
    * cannot slip past: ":1.42" asking with token T answers on
@@ -478,17 +467,56 @@ request_portal (WaybillAutostart *self,
 
   g_variant_builder_init (&options, G_VARIANT_TYPE_VARDICT);
   g_variant_builder_add (&options, "{sv}", "handle_token", g_variant_new_string (token));
-  g_variant_builder_add (&options, "{sv}", "reason", g_variant_new_string (reason != NULL ? reason : ""));
-  g_variant_builder_add (&options, "{sv}", "autostart", g_variant_new_boolean (enabled));
+  g_variant_builder_add (&options, "{sv}", "reason", g_variant_new_string (call->reason));
+  g_variant_builder_add (&options, "{sv}", "autostart", g_variant_new_boolean (call->enabled));
   g_variant_builder_add (&options, "{sv}", "commandline",
                          g_variant_new_strv ((const char * const *) self->commandline, -1));
   g_variant_builder_add (&options, "{sv}", "dbus-activatable", g_variant_new_boolean (FALSE));
 
   g_dbus_connection_call (call->connection, PORTAL_BUS_NAME, PORTAL_PATH, PORTAL_BACKGROUND,
                           "RequestBackground",
-                          g_variant_new ("(sa{sv})", parent_window != NULL ? parent_window : "", &options),
+                          g_variant_new ("(sa{sv})", call->parent_window, &options),
                           G_VARIANT_TYPE ("(o)"), G_DBUS_CALL_FLAGS_NONE, -1,
                           g_task_get_cancellable (task), request_done_cb, g_object_ref (task));
+}
+
+static void
+bus_ready_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  GTask *task = user_data;
+  PortalCall *call = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  call->connection = g_bus_get_finish (result, &error);
+  if (call->connection == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        portal_finish (task, g_steal_pointer (&error));
+      else
+        portal_finish (task, g_error_new (WAYBILL_AUTOSTART_ERROR, WAYBILL_AUTOSTART_ERROR_FAILED,
+                                          _("Could not ask the system to start Waybill at login: %s"),
+                                          error->message));
+      return;
+    }
+
+  send_request (task);
+}
+
+static void
+request_portal (GTask      *task,
+                gboolean    enabled,
+                const char *parent_window,
+                const char *reason)
+{
+  PortalCall *call = g_new0 (PortalCall, 1);
+
+  g_task_set_task_data (task, call, (GDestroyNotify) portal_call_free);
+  call->enabled = enabled;
+  call->parent_window = g_strdup (parent_window != NULL ? parent_window : "");
+  call->reason = g_strdup (reason != NULL ? reason : "");
+  g_bus_get (G_BUS_TYPE_SESSION, g_task_get_cancellable (task), bus_ready_cb, task);
 }
 
 /**
@@ -521,7 +549,7 @@ waybill_autostart_set_enabled_async (WaybillAutostart    *self,
   if (waybill_autostart_get_method (self) == WAYBILL_AUTOSTART_METHOD_PORTAL)
     {
       /* The task is owned by the call until portal_finish(). */
-      request_portal (self, g_object_ref (task), enabled, parent_window, reason);
+      request_portal (g_object_ref (task), enabled, parent_window, reason);
       return;
     }
 
