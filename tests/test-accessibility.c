@@ -65,8 +65,9 @@ has_label_property (GtkWidget *widget)
   if (!gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL))
     return FALSE;
 
-  /* Set, and not to nothing. */
-  return gtk_test_accessible_check_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, "") != NULL;
+  /* Set, and not to nothing: the check returns the value when it differs. */
+  value = gtk_test_accessible_check_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, "");
+  return value != NULL;
 }
 
 static gboolean

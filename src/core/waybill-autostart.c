@@ -407,7 +407,10 @@ close_request_cb (GObject      *object,
                   GAsyncResult *result,
                   gpointer      user_data)
 {
-  g_autoptr(GVariant) reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (object), result, NULL);
+  GVariant *reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (object), result, NULL);
+
+  /* Nothing to do with the answer: the request is over either way. */
+  g_clear_pointer (&reply, g_variant_unref);
 }
 
 static gboolean
