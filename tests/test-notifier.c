@@ -793,6 +793,88 @@ test_no_repeat_after_restart (Fixture       *fixture,
   g_assert_cmpstr (((NotifyCall *) g_ptr_array_index (calls, 1))->summary, ==, "Order 6001 was delivered");
 }
 
+/* The carrier says @status now: recorded in the store as the refresher
+ * does, and the change it makes handed to the notifier. */
+static void
+record_and_announce (Fixture       *fixture,
+                     WaybillOrder  *order,
+                     WaybillStatus  status)
+{
+  WaybillShipment *shipment = waybill_order_get_primary_shipment (order);
+  gint64 id = waybill_shipment_get_id (shipment);
+  g_autoptr(WaybillTrackingResult) result = waybill_tracking_result_new (status);
+  g_autoptr(WaybillShipment) stored = NULL;
+  g_autoptr(GError) error = NULL;
+  WaybillStatus previous = WAYBILL_STATUS_INVALID;
+
+  g_assert_true (waybill_store_record_result (fixture->store, id, result, NULL, &previous, &error));
+  g_assert_no_error (error);
+  stored = waybill_store_get_shipment (fixture->store, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (waybill_shipment_get_status (stored), ==, status);
+
+  announce_one (fixture, waybill_status_change_new_for_shipment (order, stored, previous));
+}
+
+static void
+reopen (Fixture *fixture)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_finalize_object (fixture->notifier);
+  g_assert_finalize_object (fixture->store);
+  fixture->store = waybill_store_open (fixture->path, &error);
+  g_assert_no_error (error);
+  fixture->notifier = waybill_notifier_new (fixture->store, TEST_APP_ID, TEST_APP_NAME);
+}
+
+/* Out for delivery, a failed attempt, out for delivery again: three real
+ * changes, three popups; none of them again after a restart. */
+static void
+test_status_comes_back (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(WaybillOrder) order = add_order (fixture, "6101", "ups", "1Z999AA10123456784");
+  g_autoptr(GPtrArray) calls = NULL;
+  WaybillShipment *shipment = waybill_order_get_primary_shipment (order);
+  g_autoptr(WaybillShipment) stored = NULL;
+  WaybillStatusChange *last;
+
+  record_and_announce (fixture, order, WAYBILL_STATUS_IN_TRANSIT);
+  clear_calls ();
+
+  record_and_announce (fixture, order, WAYBILL_STATUS_OUT_FOR_DELIVERY);
+  record_and_announce (fixture, order, WAYBILL_STATUS_FAILED_ATTEMPT);
+  /* The same answer again changes nothing, and says nothing. */
+  record_and_announce (fixture, order, WAYBILL_STATUS_FAILED_ATTEMPT);
+  record_and_announce (fixture, order, WAYBILL_STATUS_OUT_FOR_DELIVERY);
+
+  calls = get_notify_calls ();
+  g_assert_cmpuint (calls->len, ==, 3);
+  g_assert_cmpstr (((NotifyCall *) g_ptr_array_index (calls, 0))->summary, ==,
+                   "Order 6101 is out for delivery");
+  g_assert_cmpstr (((NotifyCall *) g_ptr_array_index (calls, 2))->summary, ==,
+                   "Order 6101 is out for delivery");
+  g_clear_pointer (&calls, g_ptr_array_unref);
+
+  /* The last change handed over again, in this run and after a restart
+   * (a crash after the record): nothing more. */
+  stored = waybill_store_get_shipment (fixture->store, waybill_shipment_get_id (shipment), NULL);
+  last = waybill_status_change_new_for_shipment (order, stored, WAYBILL_STATUS_FAILED_ATTEMPT);
+  announce_one (fixture, waybill_status_change_copy (last));
+  reopen (fixture);
+  announce_one (fixture, waybill_status_change_copy (last));
+  calls = get_notify_calls ();
+  g_assert_cmpuint (calls->len, ==, 3);
+  g_clear_pointer (&calls, g_ptr_array_unref);
+
+  /* A failed attempt again after the restart is a new change. */
+  record_and_announce (fixture, order, WAYBILL_STATUS_FAILED_ATTEMPT);
+  calls = get_notify_calls ();
+  g_assert_cmpuint (calls->len, ==, 4);
+  waybill_status_change_free (last);
+}
+
 static void
 test_first_fetch (Fixture       *fixture,
                   gconstpointer  data)
@@ -1003,6 +1085,8 @@ main (int   argc,
   g_test_add ("/waybill/notifier/actions", Fixture, NULL, fixture_set_up, test_actions, fixture_tear_down);
   g_test_add ("/waybill/notifier/no-repeat-after-restart", Fixture, NULL, fixture_set_up,
               test_no_repeat_after_restart, fixture_tear_down);
+  g_test_add ("/waybill/notifier/status-comes-back", Fixture, NULL, fixture_set_up,
+              test_status_comes_back, fixture_tear_down);
   g_test_add ("/waybill/notifier/first-fetch", Fixture, NULL, fixture_set_up, test_first_fetch, fixture_tear_down);
   g_test_add ("/waybill/notifier/disabled", Fixture, NULL, fixture_set_up, test_disabled, fixture_tear_down);
   g_test_add ("/waybill/notifier/settings", Fixture, NULL, fixture_set_up, test_settings, fixture_tear_down);

@@ -689,11 +689,46 @@ test_migration_from_v1 (void)
   g_assert_no_error (error);
   g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  /* Announced under schema 1: keyed on the status alone. */
+  g_assert_cmpint (sqlite3_exec (db, "INSERT INTO notifications (shipment_id, status, announced_at) "
+                                     "VALUES (1, 'in_transit', 1764200100)", NULL, NULL, NULL),
+                   ==, SQLITE_OK);
   sqlite3_close (db);
 
   store = waybill_store_open (path, &error);
   g_assert_no_error (error);
   g_assert_cmpint (query_int (store, "PRAGMA user_version"), ==, WAYBILL_STORE_SCHEMA_VERSION);
+
+  /* What was announced before the upgrade is not announced again; the
+   * status coming back after a change is. */
+  {
+    g_autoptr(WaybillTrackingResult) result = NULL;
+    gboolean was_new = TRUE;
+
+    g_assert_true (waybill_store_mark_announced (store, 1, WAYBILL_STATUS_IN_TRANSIT, &was_new, &error));
+    g_assert_no_error (error);
+    g_assert_false (was_new);
+    g_assert_cmpint (query_int (store, "SELECT count(*) FROM notifications"), ==, 1);
+
+    result = waybill_tracking_result_new (WAYBILL_STATUS_FAILED_ATTEMPT);
+    g_assert_true (waybill_store_record_result (store, 1, result, NULL, NULL, &error));
+    g_clear_pointer (&result, waybill_tracking_result_free);
+    result = waybill_tracking_result_new (WAYBILL_STATUS_IN_TRANSIT);
+    g_assert_true (waybill_store_record_result (store, 1, result, NULL, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (query_int (store, "SELECT status_seq FROM shipments WHERE id = 1"), ==, 2);
+    g_assert_true (waybill_store_mark_announced (store, 1, WAYBILL_STATUS_IN_TRANSIT, &was_new, &error));
+    g_assert_true (was_new);
+    g_assert_true (waybill_store_mark_announced (store, 1, WAYBILL_STATUS_IN_TRANSIT, &was_new, &error));
+    g_assert_false (was_new);
+    g_assert_true (waybill_store_mark_delay_announced (store, 1, &was_new, &error));
+    g_assert_true (was_new);
+    g_assert_no_error (error);
+    /* A gone shipment is an error, as before. */
+    g_assert_false (waybill_store_mark_announced (store, 999, WAYBILL_STATUS_IN_TRANSIT, &was_new, &error));
+    g_assert_error (error, WAYBILL_STORE_ERROR, WAYBILL_STORE_ERROR_NOT_FOUND);
+    g_clear_error (&error);
+  }
 
   /* The old data is there, with the new summary and search index. */
   g_assert_cmpint (waybill_store_count_orders (store, &query, &error), ==, 2);

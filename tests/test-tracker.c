@@ -708,6 +708,98 @@ test_registry_aggregators (void)
   g_assert_true (waybill_tracker_registry_for_carrier (registry, "ups") == ups);
 }
 
+static void
+track_number_done_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+/* One number tracked ad hoc (the window's look-up): the carrier from the
+ * number, the answer from the API that covers it, and the reasons a number
+ * is not asked about, in words. */
+static WaybillTrackingResult *
+track_number (WaybillTrackerRegistry  *registry,
+              const char              *input,
+              const char              *carrier_id,
+              char                   **out_number,
+              const char             **out_carrier,
+              const char             **out_service,
+              GError                 **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  waybill_tracker_registry_track_number_async (registry, input, carrier_id, NULL,
+                                               track_number_done_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  return waybill_tracker_registry_track_number_finish (registry, result, out_number, out_carrier,
+                                                       out_service, error);
+}
+
+static void
+test_registry_track_number (void)
+{
+  g_autoptr(FakeCarrierServer) server = fake_carrier_server_new ();
+  g_autoptr(WaybillTrackerRegistry) registry = NULL;
+  g_autoptr(WaybillTrackingResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *number = NULL;
+  const char *carrier = NULL;
+  const char *service = NULL;
+
+  fake_carrier_server_setup_env (server);
+  clear_env ("aftership");
+  clear_env ("17track");
+  registry = waybill_tracker_registry_new (NULL);
+
+  /* Typed with spaces and lower case: the UPS API is asked about the
+   * number, and what it said comes back with the carrier. */
+  fake_response_fixture (fake_carrier_server_queue (server, "/api/track/v1/details/1Z999AA10123456784", 200),
+                         "ups/5-delivered.json");
+  result = track_number (registry, "1z 999aa1 0123456784", NULL, &number, &carrier, &service, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (result);
+  g_assert_cmpint (result->status, ==, WAYBILL_STATUS_DELIVERED);
+  g_assert_cmpuint (result->events->len, >, 0);
+  g_assert_cmpstr (number, ==, "1Z999AA10123456784");
+  g_assert_cmpstr (carrier, ==, "ups");
+  g_assert_cmpstr (service, ==, "UPS");
+  g_clear_pointer (&result, waybill_tracking_result_free);
+
+  /* The API does not know it. */
+  fake_response_fixture (fake_carrier_server_queue (server, "/api/track/v1/details/1Z999AA10123456784", 200),
+                         "ups/not-found-TW0001.json");
+  result = track_number (registry, "1Z999AA10123456784", "ups", NULL, NULL, NULL, &error);
+  g_assert_null (result);
+  g_assert_error (error, WAYBILL_TRACKER_ERROR, WAYBILL_TRACKER_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* Not asked: a mistyped check digit, no known format, an unknown
+   * carrier, a carrier no configured API covers. */
+  result = track_number (registry, "1Z999AA10123456785", NULL, NULL, NULL, NULL, &error);
+  g_assert_error (error, WAYBILL_TRACKER_ERROR, WAYBILL_TRACKER_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, "check digit"));
+  g_clear_error (&error);
+  result = track_number (registry, "hello", NULL, NULL, NULL, NULL, &error);
+  g_assert_error (error, WAYBILL_TRACKER_ERROR, WAYBILL_TRACKER_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, "not a tracking number"));
+  g_clear_error (&error);
+  result = track_number (registry, "1Z999AA10123456784", "no-such-carrier", NULL, NULL, NULL, &error);
+  g_assert_error (error, WAYBILL_TRACKER_ERROR, WAYBILL_TRACKER_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  result = track_number (registry, "1Z999AA10123456784", "dpd", NULL, NULL, NULL, &error);
+  g_assert_error (error, WAYBILL_TRACKER_ERROR, WAYBILL_TRACKER_ERROR_NOT_CONFIGURED);
+  g_assert_nonnull (strstr (error->message, "Preferences"));
+  g_clear_error (&error);
+
+  g_assert_cmpuint (fake_carrier_server_count (server, "/api/track/v1/details/"), ==, 2);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -730,6 +822,7 @@ main (int   argc,
   g_test_add_func ("/waybill/tracker/tls-verified", test_tls_verified);
   g_test_add_func ("/waybill/tracker/registry", test_registry);
   g_test_add_func ("/waybill/tracker/registry-aggregators", test_registry_aggregators);
+  g_test_add_func ("/waybill/tracker/registry-track-number", test_registry_track_number);
 
   return g_test_run ();
 }

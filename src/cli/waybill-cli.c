@@ -53,7 +53,7 @@ waybill_cli_is_verb (const char *name)
 void
 waybill_cli_print_usage (void)
 {
-  g_print ("%s\n  waybill [--data-dir DIR]\n  waybill VERB [OPTIONS]\n\n", _("Usage:"));
+  g_print ("%s\n  waybill [--data-dir DIR] [--background]\n  waybill VERB [OPTIONS]\n\n", _("Usage:"));
   g_print ("%s\n\n", _("Waybill keeps a shop’s orders and parcels in view. "
                        "Without a verb it opens the window."));
   g_print ("%s\n", _("Verbs:"));
@@ -62,6 +62,8 @@ waybill_cli_print_usage (void)
   g_print ("\n%s\n", _("Options:"));
   g_print ("  --data-dir DIR  %s\n", _("Use the database in DIR (default: $WAYBILL_DATA_DIR, "
                                        "else ~/.local/share/waybill)"));
+  g_print ("  --background    %s\n", _("Start without a window and keep checking parcels "
+                                       "(used when starting at login)"));
   g_print ("  --version       %s\n", _("Print the version"));
   g_print ("  --help          %s\n\n", _("Print this help"));
   g_print ("%s\n", _("Run “waybill VERB --help” for the options of a verb."));

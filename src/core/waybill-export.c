@@ -242,7 +242,7 @@ add_announced (Export       *export,
   if (export->announced == NULL)
     {
       rc = sqlite3_prepare_v2 (db, "SELECT status FROM notifications WHERE shipment_id = ? "
-                                   "ORDER BY announced_at, id", -1, &export->announced, NULL);
+                                   "GROUP BY status ORDER BY min (announced_at), min (id)", -1, &export->announced, NULL);
       if (rc != SQLITE_OK)
         {
           waybill_store_set_error_from_db (error, db, rc, waybill_store_get_path (export->store));
@@ -650,6 +650,7 @@ thread_progress (double   fraction,
 {
   GTask *task = user_data;
   AsyncData *async = g_task_get_task_data (task);
+  g_autoptr(GSource) source = NULL;
   ProgressUpdate *update;
 
   if (async->progress == NULL || (fraction - async->last_progress < 0.01 && fraction < 1.0))
@@ -659,8 +660,13 @@ thread_progress (double   fraction,
   update = g_new0 (ProgressUpdate, 1);
   update->task = g_object_ref (task);
   update->fraction = fraction;
-  g_main_context_invoke_full (async->context, G_PRIORITY_DEFAULT, progress_cb, update,
-                              progress_update_free);
+  /* Always through a source: g_main_context_invoke() runs the function
+   * right here, in this thread, when the caller's thread happens not to
+   * be iterating its context at this moment. */
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, progress_cb, update, progress_update_free);
+  g_source_attach (source, async->context);
 }
 
 static void

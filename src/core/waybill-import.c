@@ -3469,11 +3469,17 @@ thread_progress (double   fraction,
   GTask *task = user_data;
   AsyncRun *async = g_task_get_task_data (task);
   ProgressUpdate *update = g_new0 (ProgressUpdate, 1);
+  g_autoptr(GSource) source = NULL;
 
   update->importer = g_object_ref (g_task_get_source_object (task));
   update->fraction = fraction;
-  g_main_context_invoke_full (async->context, G_PRIORITY_DEFAULT, progress_update_cb, update,
-                              progress_update_free);
+  /* Always through a source: g_main_context_invoke() runs the function
+   * right here, in this thread, when the caller's thread happens not to
+   * be iterating its context at this moment. */
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, progress_update_cb, update, progress_update_free);
+  g_source_attach (source, async->context);
 }
 
 static void

@@ -124,6 +124,32 @@ static const char * const migrations[] = {
   "CREATE INDEX orders_created ON orders (archived, created DESC, id DESC, status, delayed);"
   "CREATE INDEX orders_eta ON orders (archived, eta IS NULL, eta, created DESC, id DESC, status, delayed);"
   "CREATE INDEX orders_last_update ON orders (archived, last_update DESC, id DESC, status, delayed);",
+
+  /* 4 -> 5: a status that comes back (out for delivery, a failed attempt,
+   * out for delivery again) is a new change and is announced again.  Each
+   * shipment counts its status changes in status_seq (a trigger, so that
+   * every path that writes a status counts), and an announcement is
+   * recorded for the change it announced: (shipment, status, status_seq).
+   * Announcements made before keep status_seq 0, the count every existing
+   * shipment starts with, so none of them is repeated. */
+  "ALTER TABLE shipments ADD COLUMN status_seq INTEGER NOT NULL DEFAULT 0;"
+  "CREATE TRIGGER shipments_status_seq AFTER UPDATE OF status ON shipments"
+  "  WHEN OLD.status IS NOT NEW.status "
+  "BEGIN"
+  "  UPDATE shipments SET status_seq = status_seq + 1 WHERE id = NEW.id;"
+  "END;"
+  "CREATE TABLE notifications_by_change ("
+  "  id INTEGER PRIMARY KEY,"
+  "  shipment_id INTEGER NOT NULL REFERENCES shipments (id) ON DELETE CASCADE,"
+  "  status TEXT NOT NULL,"
+  "  status_seq INTEGER NOT NULL DEFAULT 0,"
+  "  announced_at INTEGER NOT NULL,"
+  "  UNIQUE (shipment_id, status, status_seq)"
+  ");"
+  "INSERT INTO notifications_by_change (id, shipment_id, status, status_seq, announced_at)"
+  "  SELECT id, shipment_id, status, 0, announced_at FROM notifications;"
+  "DROP TABLE notifications;"
+  "ALTER TABLE notifications_by_change RENAME TO notifications;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == WAYBILL_STORE_SCHEMA_VERSION);

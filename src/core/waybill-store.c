@@ -2209,26 +2209,37 @@ failed:
  *   announced
  *
  * Notes that the change of @shipment_id to @status was announced, so that
- * it is announced once, also across restarts and processes.
+ * it is announced once, also across restarts and processes.  What is
+ * recorded is the shipment's latest change of status (its status_seq), not
+ * the status alone: when the status comes back later (out for delivery
+ * again after a failed attempt), that is a new change, announced again.
  */
 static gboolean
 mark_announced (WaybillStore  *self,
                 gint64         shipment_id,
                 const char    *what,
+                gboolean       per_change,
                 gboolean      *out_was_new,
                 GError       **error)
 {
   sqlite3_stmt *stmt;
   int rc;
 
-  stmt = prepare (self, "INSERT OR IGNORE INTO notifications (shipment_id, status, announced_at) "
-                        "VALUES (?, ?, ?)", error);
+  /* A shipment that is gone gives status_seq 0 here and then fails the
+   * foreign key, which says so below. */
+  stmt = prepare (self, "INSERT OR IGNORE INTO notifications "
+                        "  (shipment_id, status, status_seq, announced_at) "
+                        "VALUES (?1, ?2, "
+                        "  CASE WHEN ?4 THEN coalesce ((SELECT status_seq FROM shipments "
+                        "                               WHERE id = ?1), 0) "
+                        "       ELSE 0 END, ?3)", error);
   if (stmt == NULL)
     return FALSE;
 
   sqlite3_bind_int64 (stmt, 1, shipment_id);
   sqlite3_bind_text (stmt, 2, what, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 3, now_unix ());
+  sqlite3_bind_int (stmt, 4, per_change);
   rc = sqlite3_step (stmt);
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
@@ -2256,7 +2267,7 @@ waybill_store_mark_announced (WaybillStore   *self,
 {
   g_return_val_if_fail (WAYBILL_IS_STORE (self), FALSE);
 
-  return mark_announced (self, shipment_id, waybill_status_to_id (status), out_was_new, error);
+  return mark_announced (self, shipment_id, waybill_status_to_id (status), TRUE, out_was_new, error);
 }
 
 /**
@@ -2275,7 +2286,7 @@ waybill_store_mark_delay_announced (WaybillStore  *self,
 {
   g_return_val_if_fail (WAYBILL_IS_STORE (self), FALSE);
 
-  return mark_announced (self, shipment_id, "delayed", out_was_new, error);
+  return mark_announced (self, shipment_id, "delayed", FALSE, out_was_new, error);
 }
 
 /**

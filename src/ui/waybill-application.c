@@ -33,6 +33,8 @@ struct _WaybillApplication
   WaybillTrackerRegistry *registry;
   WaybillRefresher *refresher;
   gboolean        held;
+  gboolean        start_hidden;
+  gboolean        background_held;
 };
 
 G_DEFINE_FINAL_TYPE (WaybillApplication, waybill_application, ADW_TYPE_APPLICATION)
@@ -56,6 +58,22 @@ waybill_application_handle_local_options (GApplication *app,
 
   if (g_variant_dict_lookup (options, "data-dir", "^&ay", &data_dir))
     self->data_dir = g_strdup (data_dir);
+
+  /* Started at login: no window, only the refresher.  When Waybill runs
+   * already, there is nothing to do. */
+  if (g_variant_dict_contains (options, "background"))
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!g_application_register (app, NULL, &error))
+        {
+          g_printerr ("%s\n", error->message);
+          return 1;
+        }
+      if (g_application_get_is_remote (app))
+        return 0;
+      self->start_hidden = TRUE;
+    }
 
   return -1;
 }
@@ -201,6 +219,20 @@ waybill_application_activate (GApplication *app)
   WaybillApplication *self = WAYBILL_APPLICATION (app);
   GtkWindow *window;
 
+  /* Started with --background: the refresher runs and the app stays until
+   * it is quit; launching Waybill again shows the window. */
+  if (self->start_hidden)
+    {
+      self->start_hidden = FALSE;
+      ensure_store (self);
+      if (!self->background_held)
+        {
+          g_application_hold (app);
+          self->background_held = TRUE;
+        }
+      return;
+    }
+
   window = gtk_application_get_active_window (GTK_APPLICATION (app));
   if (window == NULL)
     {
@@ -326,6 +358,8 @@ waybill_application_init (WaybillApplication *self)
   const GOptionEntry entries[] = {
     { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, NULL,
       N_("Use the database in DIR"), N_("DIR") },
+    { "background", 0, 0, G_OPTION_ARG_NONE, NULL,
+      N_("Start without a window and keep checking parcels (used when starting at login)"), NULL },
     { NULL }
   };
 

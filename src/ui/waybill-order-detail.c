@@ -106,6 +106,26 @@ describe_check (WaybillShipment *shipment)
   return g_strdup_printf (_("Last checked %s"), when);
 }
 
+/* A group's title is ellipsized by libadwaita 1.2; a shipment's title is
+ * its tracking number, which must stay whole (large text, narrow
+ * windows): it wraps instead. */
+static void
+wrap_title (GtkWidget  *widget,
+            const char *title)
+{
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      if (GTK_IS_LABEL (c) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (c)), title) == 0)
+        {
+          gtk_label_set_ellipsize (GTK_LABEL (c), PANGO_ELLIPSIZE_NONE);
+          gtk_label_set_wrap (GTK_LABEL (c), TRUE);
+          gtk_label_set_wrap_mode (GTK_LABEL (c), PANGO_WRAP_WORD_CHAR);
+          return;
+        }
+      wrap_title (c, title);
+    }
+}
+
 static GtkWidget *
 make_shipment_group (WaybillShipment *shipment)
 {
@@ -132,6 +152,7 @@ make_shipment_group (WaybillShipment *shipment)
 
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), title);
   adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group), description);
+  wrap_title (group, title);
 
   gtk_widget_add_css_class (pill, "status-pill");
   gtk_widget_set_valign (pill, GTK_ALIGN_START);
@@ -293,7 +314,8 @@ update (WaybillOrderDetail *self)
   email = waybill_order_get_email (self->order);
   phone = waybill_order_get_phone (self->order);
   if (email && phone)
-    contact = g_strdup_printf ("%s · %s", email, phone);
+    /* A line too long breaks after the dot, never before it. */
+    contact = g_strdup_printf ("%s\u00a0· %s", email, phone);
   else
     contact = g_strdup (email ? email : phone ? phone : "");
   gtk_label_set_label (self->contact_label, contact);

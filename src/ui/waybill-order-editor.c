@@ -1519,3 +1519,30 @@ waybill_order_editor_get_can_save (WaybillOrderEditor *self)
 
   return self->can_save;
 }
+
+/**
+ * waybill_order_editor_set_tracking:
+ * @number: a tracking number
+ * @carrier_id: (nullable): its carrier, chosen as if by hand; %NULL to
+ *   let the number pick it
+ *
+ * Fills in the tracking number field, as the look-up's "Create Order from
+ * This" does.  The number is checked as if typed.
+ */
+void
+waybill_order_editor_set_tracking (WaybillOrderEditor *self,
+                                   const char         *number,
+                                   const char         *carrier_id)
+{
+  g_return_if_fail (WAYBILL_IS_ORDER_EDITOR (self));
+  g_return_if_fail (number != NULL);
+
+  gtk_editable_set_text (GTK_EDITABLE (self->tracking_row), number);
+  if (carrier_id != NULL && waybill_carrier_lookup (carrier_id) != NULL)
+    {
+      select_carrier (self, waybill_carrier_lookup (carrier_id));
+      self->carrier_overridden = TRUE;
+      check_tracking (self);
+      update_state (self);
+    }
+}

@@ -23,5 +23,8 @@ gint64              waybill_order_editor_get_order_id (WaybillOrderEditor *self)
 gboolean            waybill_order_editor_get_modified (WaybillOrderEditor *self);
 gboolean            waybill_order_editor_get_can_save (WaybillOrderEditor *self);
 gboolean            waybill_order_editor_save         (WaybillOrderEditor *self);
+void                waybill_order_editor_set_tracking (WaybillOrderEditor *self,
+                                                       const char         *number,
+                                                       const char         *carrier_id);
 
 G_END_DECLS

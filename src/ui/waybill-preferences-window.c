@@ -12,6 +12,11 @@
 #include "waybill-credentials.h"
 #include "waybill-tracker-registry.h"
 #include "waybill-preferences-window.h"
+#include "waybill-a11y.h"
+
+#ifdef GDK_WINDOWING_X11
+#include <gdk/x11/gdkx.h>
+#endif
 
 /* Preferences: carrier accounts (kept in the keyring through
  * waybill-credentials), how often parcels are checked, and which changes
@@ -23,6 +28,10 @@ struct _WaybillPreferencesWindow
   GSettings            *settings;
   GCancellable         *cancellable;
   WaybillTrackerRegistry *registry;
+  WaybillAutostart     *autostart;
+  GCancellable         *autostart_cancellable;
+  GtkWidget            *login_row;
+  GtkWidget            *login_switch;
 
   AdwPreferencesPage   *carriers_page;
   AdwPreferencesGroup  *intervals_group;
@@ -457,6 +466,149 @@ add_switch_row (AdwPreferencesGroup *group,
   return row;
 }
 
+/* Start at Login: the switch moves when the autostart entry is written or
+ * the Background portal said yes; a "no" stays visible on the row. */
+
+#define LOGIN_SUBTITLE N_("Start without a window when you log in, to keep checking parcels")
+
+/* The window as the portals name it, for the portal's dialog. */
+static char *
+parent_window_handle (WaybillPreferencesWindow *self)
+{
+#ifdef GDK_WINDOWING_X11
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (self));
+
+  if (surface != NULL && GDK_IS_X11_SURFACE (surface))
+    return g_strdup_printf ("x11:%lx", (unsigned long) gdk_x11_surface_get_xid (surface));
+#endif
+
+  return g_strdup ("");
+}
+
+static void
+autostart_done_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  WaybillPreferencesWindow *self = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean wanted;
+
+  if (!waybill_autostart_set_enabled_finish (WAYBILL_AUTOSTART (object), result, &error) &&
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_object_unref (self);
+      return;
+    }
+
+  wanted = gtk_switch_get_active (GTK_SWITCH (self->login_switch));
+  gtk_widget_set_sensitive (self->login_switch, TRUE);
+  g_clear_object (&self->autostart_cancellable);
+
+  if (error != NULL)
+    {
+      /* Back to how it was, with the reason in words. */
+      g_message ("Could not change starting at login: %s", error->message);
+      gtk_switch_set_state (GTK_SWITCH (self->login_switch), !wanted);
+      gtk_switch_set_active (GTK_SWITCH (self->login_switch), !wanted);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (self->login_row), error->message);
+      gtk_widget_add_css_class (self->login_row, "error");
+    }
+  else
+    {
+      gtk_switch_set_state (GTK_SWITCH (self->login_switch), wanted);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (self->login_row), _(LOGIN_SUBTITLE));
+      gtk_widget_remove_css_class (self->login_row, "error");
+      if (self->settings != NULL)
+        g_settings_set_boolean (self->settings, "start-at-login", wanted);
+    }
+
+  g_object_unref (self);
+}
+
+static gboolean
+login_state_set_cb (GtkSwitch                *toggle,
+                    gboolean                  state,
+                    WaybillPreferencesWindow *self)
+{
+  g_autofree char *parent = NULL;
+
+  /* Nothing to do: put back as it was. */
+  if (state == gtk_switch_get_state (toggle))
+    return FALSE;
+  if (self->autostart == NULL || self->autostart_cancellable != NULL)
+    return TRUE;
+
+  /* The switch shows the wish at once and its state once it is done. */
+  gtk_widget_set_sensitive (self->login_switch, FALSE);
+  self->autostart_cancellable = g_cancellable_new ();
+  parent = parent_window_handle (self);
+  waybill_autostart_set_enabled_async (self->autostart, state, parent,
+                                       _("Waybill checks your parcels and tells you when they change"),
+                                       self->autostart_cancellable, autostart_done_cb,
+                                       g_object_ref (self));
+
+  return TRUE;
+}
+
+/* The switch as things are: the setting, or outside Flatpak the entry
+ * itself (someone may have removed it, or made it by hand). */
+static void
+sync_login_switch (WaybillPreferencesWindow *self)
+{
+  gboolean on = self->settings != NULL && g_settings_get_boolean (self->settings, "start-at-login");
+
+  if (self->login_switch == NULL)
+    return;
+
+  if (self->autostart != NULL &&
+      waybill_autostart_get_method (self->autostart) == WAYBILL_AUTOSTART_METHOD_FILE)
+    {
+      g_autofree char *path = waybill_autostart_get_file_path (self->autostart);
+
+      on = g_file_test (path, G_FILE_TEST_EXISTS);
+      if (self->settings != NULL && g_settings_get_boolean (self->settings, "start-at-login") != on)
+        g_settings_set_boolean (self->settings, "start-at-login", on);
+    }
+
+  g_signal_handlers_block_by_func (self->login_switch, login_state_set_cb, self);
+  gtk_switch_set_state (GTK_SWITCH (self->login_switch), on);
+  gtk_switch_set_active (GTK_SWITCH (self->login_switch), on);
+  g_signal_handlers_unblock_by_func (self->login_switch, login_state_set_cb, self);
+}
+
+static void
+add_login_row (WaybillPreferencesWindow *self)
+{
+  self->login_row = add_switch_row (self->background_group, NULL, NULL, _("Start at Login"),
+                                    _(LOGIN_SUBTITLE));
+  self->login_switch = g_object_get_data (G_OBJECT (self->login_row), "switch");
+  g_signal_connect (self->login_switch, "state-set", G_CALLBACK (login_state_set_cb), self);
+  sync_login_switch (self);
+}
+
+/**
+ * waybill_preferences_window_set_autostart:
+ * @autostart: (nullable): what writes the autostart entry or asks the
+ *   portal; %NULL to use the one for this app
+ *
+ * Replaces how starting at login is done (the tests point it at a fake
+ * portal).
+ */
+void
+waybill_preferences_window_set_autostart (WaybillPreferencesWindow *self,
+                                          WaybillAutostart         *autostart)
+{
+  static const char * const commandline[] = { "waybill", "--background", NULL };
+
+  g_return_if_fail (WAYBILL_IS_PREFERENCES_WINDOW (self));
+  g_return_if_fail (autostart == NULL || WAYBILL_IS_AUTOSTART (autostart));
+
+  g_clear_object (&self->autostart);
+  self->autostart = autostart != NULL ? g_object_ref (autostart) : waybill_autostart_new (APP_ID, commandline);
+  sync_login_switch (self);
+}
+
 static void
 build_settings_pages (WaybillPreferencesWindow *self)
 {
@@ -477,6 +629,7 @@ build_settings_pages (WaybillPreferencesWindow *self)
   add_switch_row (self->background_group, self->settings, "run-in-background",
                   _("Run in Background"),
                   _("Keep checking parcels and announcing changes after the window is closed"));
+  add_login_row (self);
 
   add_switch_row (self->notify_main_group, self->settings, "notify-status-changes",
                   _("Desktop Notifications"),
@@ -507,6 +660,9 @@ waybill_preferences_window_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->settings);
   g_clear_object (&self->registry);
+  g_cancellable_cancel (self->autostart_cancellable);
+  g_clear_object (&self->autostart_cancellable);
+  g_clear_object (&self->autostart);
 
   G_OBJECT_CLASS (waybill_preferences_window_parent_class)->dispose (object);
 }
@@ -560,8 +716,11 @@ waybill_preferences_window_new (GtkWindow *parent,
                        NULL);
   self->settings = settings != NULL ? g_object_ref (settings) : NULL;
 
+  waybill_preferences_window_set_autostart (self, NULL);
   build_carriers_page (self);
   build_settings_pages (self);
+  /* libadwaita's own search button and password peek buttons. */
+  waybill_a11y_name_icon_buttons (GTK_WIDGET (self));
 
   return self;
 }

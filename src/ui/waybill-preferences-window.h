@@ -7,6 +7,8 @@
 
 #include <adwaita.h>
 
+#include "waybill-autostart.h"
+
 G_BEGIN_DECLS
 
 #define WAYBILL_TYPE_PREFERENCES_WINDOW (waybill_preferences_window_get_type ())
@@ -15,5 +17,7 @@ G_DECLARE_FINAL_TYPE (WaybillPreferencesWindow, waybill_preferences_window, WAYB
 
 WaybillPreferencesWindow *waybill_preferences_window_new (GtkWindow *parent,
                                                           GSettings *settings);
+void                      waybill_preferences_window_set_autostart (WaybillPreferencesWindow *self,
+                                                                    WaybillAutostart         *autostart);
 
 G_END_DECLS

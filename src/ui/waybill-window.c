@@ -19,6 +19,8 @@
 #include "waybill-preferences-window.h"
 #include "waybill-order-list-model.h"
 #include "waybill-order-row.h"
+#include "waybill-lookup-window.h"
+#include "waybill-tracking-number.h"
 #include "waybill-window.h"
 
 /* The main window: the order list on the left, the selected order on the
@@ -45,6 +47,8 @@ struct _WaybillWindow
   guint                  search_idle_id;
   /* The toast on screen: a new one replaces it rather than queueing. */
   AdwToast              *toast;
+  /* The tracking APIs the look-up asks when there is no refresher. */
+  WaybillTrackerRegistry *lookup_registry;
 
   /* Template widgets */
   GtkStack              *main_stack;
@@ -366,8 +370,73 @@ search_changed_cb (WaybillWindow *self)
     self->search_idle_id = g_idle_add_full (G_PRIORITY_DEFAULT, apply_search_idle, self, NULL);
 }
 
+static void
+lookup_order_created_cb (WaybillWindow *self,
+                         gint64         order_id)
+{
+  guint position = waybill_order_list_model_find (self->orders, order_id);
+
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+  if (position != G_MAXUINT)
+    waybill_window_select_order (self, position);
+  else
+    show_order (self, order_id);
+}
+
+static void
+lookup_credentials_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!waybill_tracker_registry_load_credentials_finish (WAYBILL_TRACKER_REGISTRY (object), result, &error))
+    g_message ("Could not read the carrier credentials from the keyring: %s", error->message);
+}
+
+/* No order has the number: ask the carrier about it (the look-up). */
+static void
+open_lookup (WaybillWindow *self,
+             const char    *text)
+{
+  WaybillTrackerRegistry *registry = NULL;
+  WaybillLookupWindow *lookup;
+  g_autofree char *stripped = g_strstrip (g_strdup (text));
+
+  g_autoptr(GPtrArray) candidates = NULL;
+
+  if (self->store == NULL || *stripped == '\0')
+    return;
+
+  /* Only what could be a tracking number is worth asking about (one with
+   * a wrong check digit too: the look-up says so); a name that matches no
+   * order just leaves the list empty. */
+  candidates = waybill_tracking_number_detect (stripped, NULL);
+  if (candidates->len == 0)
+    return;
+
+  if (self->refresher != NULL)
+    registry = waybill_refresher_get_registry (self->refresher);
+  if (registry == NULL)
+    {
+      if (self->lookup_registry == NULL)
+        {
+          self->lookup_registry = waybill_tracker_registry_new (NULL);
+          waybill_tracker_registry_load_credentials_async (self->lookup_registry, NULL,
+                                                           lookup_credentials_cb, NULL);
+        }
+      registry = self->lookup_registry;
+    }
+
+  lookup = waybill_lookup_window_new (GTK_WINDOW (self), self->store, registry, stripped);
+  g_signal_connect_object (lookup, "order-created", G_CALLBACK (lookup_order_created_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (lookup));
+}
+
 /* Enter in the search field opens the best match: paste a tracking or
- * order number, press Enter, and the order is there. */
+ * order number, press Enter, and the order is there.  When no order has
+ * it, the look-up asks the carrier. */
 static void
 search_activate_cb (WaybillWindow *self)
 {
@@ -379,6 +448,8 @@ search_activate_cb (WaybillWindow *self)
 
   if (g_list_model_get_n_items (G_LIST_MODEL (self->orders)) > 0)
     order_activated_cb (self, 0);
+  else
+    open_lookup (self, text);
 }
 
 static void
@@ -1075,6 +1146,7 @@ waybill_window_dispose (GObject *object)
   if (self->refresher != NULL)
     g_signal_handlers_disconnect_by_data (self->refresher, self);
   g_clear_object (&self->refresher);
+  g_clear_object (&self->lookup_registry);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
   g_clear_object (&self->shown_order);

@@ -7,8 +7,11 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "waybill-carrier.h"
 #include "waybill-tracker-registry.h"
+#include "waybill-tracking-number.h"
 
 /* Every tracking API Waybill knows, created once on one shared session.
  * DESIGN.md's rule for which API answers for a carrier lives here: the
@@ -281,4 +284,180 @@ waybill_tracker_registry_load_credentials_finish (WaybillTrackerRegistry  *self,
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* Tracking one number, ad hoc (the window's look-up) */
+
+typedef struct
+{
+  char                 *number;
+  const WaybillCarrier *carrier;
+  WaybillTracker       *tracker;
+} TrackNumber;
+
+static void
+track_number_free (TrackNumber *data)
+{
+  g_free (data->number);
+  g_clear_object (&data->tracker);
+  g_free (data);
+}
+
+static void
+track_number_done_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  TrackNumber *data = g_task_get_task_data (task);
+  g_autoptr(GPtrArray) replies = NULL;
+  GError *error = NULL;
+  WaybillTrackingReply *reply;
+
+  replies = waybill_tracker_track_finish (WAYBILL_TRACKER (object), result, &error);
+  if (replies == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  if (replies->len != 1)
+    {
+      g_task_return_new_error (task, WAYBILL_TRACKER_ERROR, WAYBILL_TRACKER_ERROR_BAD_RESPONSE,
+                               _("%s gave no answer about this number"),
+                               waybill_tracker_get_name (data->tracker));
+      return;
+    }
+
+  reply = g_ptr_array_index (replies, 0);
+  if (reply->error != NULL)
+    g_task_return_error (task, g_error_copy (reply->error));
+  else
+    g_task_return_pointer (task, waybill_tracking_result_copy (reply->result),
+                           (GDestroyNotify) waybill_tracking_result_free);
+}
+
+/**
+ * waybill_tracker_registry_track_number_async:
+ * @input: a tracking number as typed or scanned
+ * @carrier_id: (nullable): the carrier, or %NULL to tell it from the number
+ *
+ * Asks the API that answers for the number's carrier about one number,
+ * without a shipment in the store.  A number of no known format, of several
+ * carriers, or with a wrong check digit is not asked about: that fails
+ * with %WAYBILL_TRACKER_ERROR_NOT_FOUND and says which; a carrier no
+ * configured API covers fails with %WAYBILL_TRACKER_ERROR_NOT_CONFIGURED.
+ */
+void
+waybill_tracker_registry_track_number_async (WaybillTrackerRegistry *self,
+                                             const char             *input,
+                                             const char             *carrier_id,
+                                             GCancellable           *cancellable,
+                                             GAsyncReadyCallback     callback,
+                                             gpointer                user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  TrackNumber *data;
+  const char *numbers[2] = { NULL, NULL };
+
+  g_return_if_fail (WAYBILL_IS_TRACKER_REGISTRY (self));
+  g_return_if_fail (input != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, waybill_tracker_registry_track_number_async);
+  data = g_new0 (TrackNumber, 1);
+  g_task_set_task_data (task, data, (GDestroyNotify) track_number_free);
+
+  if (carrier_id != NULL)
+    {
+      g_autoptr(WaybillTrackingCandidate) verdict = NULL;
+
+      data->carrier = waybill_carrier_lookup (carrier_id);
+      if (data->carrier == NULL)
+        {
+          g_task_return_new_error (task, WAYBILL_TRACKER_ERROR, WAYBILL_TRACKER_ERROR_NOT_FOUND,
+                                   _("Unknown carrier “%s”"), carrier_id);
+          return;
+        }
+      verdict = waybill_tracking_number_verify (input, data->carrier);
+      data->number = verdict != NULL ? g_strdup (verdict->number) : waybill_tracking_number_normalize (input);
+    }
+  else
+    {
+      g_autoptr(GPtrArray) candidates = waybill_tracking_number_detect (input, NULL);
+      const WaybillTrackingCandidate *pick = waybill_tracking_candidates_pick (candidates);
+
+      if (pick == NULL)
+        {
+          g_task_return_new_error (task, WAYBILL_TRACKER_ERROR, WAYBILL_TRACKER_ERROR_NOT_FOUND, "%s",
+                                   candidates->len == 0
+                                   ? _("This is not a tracking number of any carrier Waybill knows.")
+                                   : _("The number could belong to several carriers; add it to an "
+                                       "order and choose the carrier there."));
+          return;
+        }
+      if (pick->check_digit == WAYBILL_CHECK_DIGIT_INVALID)
+        {
+          g_task_return_new_error (task, WAYBILL_TRACKER_ERROR, WAYBILL_TRACKER_ERROR_NOT_FOUND,
+                                   _("The check digit is wrong: the number was probably mistyped."));
+          return;
+        }
+      data->carrier = pick->carrier;
+      data->number = g_strdup (pick->number);
+    }
+
+  data->tracker = waybill_tracker_registry_for_carrier (self, waybill_carrier_get_id (data->carrier));
+  if (data->tracker == NULL)
+    {
+      g_task_return_new_error (task, WAYBILL_TRACKER_ERROR, WAYBILL_TRACKER_ERROR_NOT_CONFIGURED,
+                               _("No tracking service is set up for %s. Add one in Preferences, "
+                                 "under Carriers."),
+                               waybill_carrier_get_name (data->carrier));
+      return;
+    }
+  g_object_ref (data->tracker);
+
+  /* Aggregators track better when told the carrier. */
+  numbers[0] = data->number;
+  waybill_tracker_set_carrier_hint (data->tracker, data->number, waybill_carrier_get_id (data->carrier));
+  waybill_tracker_track_async (data->tracker, numbers, cancellable, track_number_done_cb,
+                               g_steal_pointer (&task));
+}
+
+/**
+ * waybill_tracker_registry_track_number_finish:
+ * @out_number: (out) (optional) (transfer full): the number the carrier
+ *   tracks (normalised; a scanned barcode's tracking part)
+ * @out_carrier_id: (out) (optional) (transfer none): the carrier
+ * @out_service: (out) (optional) (transfer none): the API that answered
+ *
+ * Returns: (transfer full): what the API said, or %NULL with @error set
+ */
+WaybillTrackingResult *
+waybill_tracker_registry_track_number_finish (WaybillTrackerRegistry  *self,
+                                              GAsyncResult            *result,
+                                              char                   **out_number,
+                                              const char             **out_carrier_id,
+                                              const char             **out_service,
+                                              GError                 **error)
+{
+  TrackNumber *data;
+  WaybillTrackingResult *answer;
+
+  g_return_val_if_fail (WAYBILL_IS_TRACKER_REGISTRY (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  data = g_task_get_task_data (G_TASK (result));
+  answer = g_task_propagate_pointer (G_TASK (result), error);
+  if (answer == NULL)
+    return NULL;
+
+  if (out_number != NULL)
+    *out_number = g_strdup (data->number);
+  if (out_carrier_id != NULL)
+    *out_carrier_id = waybill_carrier_get_id (data->carrier);
+  if (out_service != NULL)
+    *out_service = waybill_tracker_get_name (data->tracker);
+
+  return answer;
 }

@@ -28,4 +28,17 @@ gboolean                waybill_tracker_registry_load_credentials_finish (Waybil
                                                                           GAsyncResult           *result,
                                                                           GError                **error);
 
+void                    waybill_tracker_registry_track_number_async  (WaybillTrackerRegistry *self,
+                                                                      const char             *input,
+                                                                      const char             *carrier_id,
+                                                                      GCancellable           *cancellable,
+                                                                      GAsyncReadyCallback     callback,
+                                                                      gpointer                user_data);
+WaybillTrackingResult  *waybill_tracker_registry_track_number_finish (WaybillTrackerRegistry *self,
+                                                                      GAsyncResult           *result,
+                                                                      char                  **out_number,
+                                                                      const char            **out_carrier_id,
+                                                                      const char            **out_service,
+                                                                      GError                **error);
+
 G_END_DECLS

@@ -1,0 +1,640 @@
+/* test-accessibility.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "ui-util.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+
+#include "waybill-demo.h"
+#include "waybill-import-window.h"
+#include "waybill-lookup-window.h"
+#include "waybill-order-editor.h"
+#include "waybill-preferences-window.h"
+#include "waybill-store.h"
+#include "waybill-window.h"
+
+/* Every control has a name a screen reader can say, and the window reads
+ * right with large text.
+ *
+ * The name check walks the widget trees of the main window (list and order
+ * detail), the editor, the preferences and the look-up, and fails on any
+ * control (by its accessible role) that has none.  GTK 4.8 has no getter
+ * for the computed name, so the check asks the test AT backend
+ * (GTK_A11Y=test) for what names a control: an accessible label or a
+ * labelled-by relation set on it, or the text of the label inside a
+ * button; a preferences row's title names the row.  An icon-only button
+ * also needs a tooltip, for the people who see the icon.  Composite
+ * widgets (a spin button, a drop-down, an entry row) are judged as one
+ * control, not by the parts GTK builds inside them.  The negative cases
+ * prove the check fails when a name is missing. */
+
+static gboolean
+is_control_role (GtkAccessibleRole role)
+{
+  switch (role)
+    {
+    case GTK_ACCESSIBLE_ROLE_BUTTON:
+    case GTK_ACCESSIBLE_ROLE_CHECKBOX:
+    case GTK_ACCESSIBLE_ROLE_COMBO_BOX:
+    case GTK_ACCESSIBLE_ROLE_LINK:
+    case GTK_ACCESSIBLE_ROLE_MENU_ITEM:
+    case GTK_ACCESSIBLE_ROLE_MENU_ITEM_CHECKBOX:
+    case GTK_ACCESSIBLE_ROLE_MENU_ITEM_RADIO:
+    case GTK_ACCESSIBLE_ROLE_RADIO:
+    case GTK_ACCESSIBLE_ROLE_SEARCH_BOX:
+    case GTK_ACCESSIBLE_ROLE_SLIDER:
+    case GTK_ACCESSIBLE_ROLE_SPIN_BUTTON:
+    case GTK_ACCESSIBLE_ROLE_SWITCH:
+    case GTK_ACCESSIBLE_ROLE_TEXT_BOX:
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+static gboolean
+has_label_property (GtkWidget *widget)
+{
+  g_autofree char *value = NULL;
+
+  if (!gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL))
+    return FALSE;
+
+  /* Set, and not to nothing: the check returns the value when it differs. */
+  value = gtk_test_accessible_check_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, "");
+  return value != NULL;
+}
+
+static gboolean
+has_name_of_its_own (GtkWidget *widget)
+{
+  return has_label_property (widget) ||
+         gtk_test_accessible_has_relation (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+}
+
+/* The text of a visible label inside @widget (a button's label), if any. */
+static const char *
+inner_label (GtkWidget *widget)
+{
+  if (!gtk_widget_get_visible (widget))
+    return NULL;
+  if (GTK_IS_LABEL (widget))
+    {
+      const char *text = gtk_label_get_text (GTK_LABEL (widget));
+
+      return text != NULL && *text != '\0' ? text : NULL;
+    }
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      const char *text = inner_label (c);
+
+      if (text != NULL)
+        return text;
+    }
+
+  return NULL;
+}
+
+/* Composite widgets: judged whole, their insides are GTK's. */
+static gboolean
+is_composite (GtkWidget *widget)
+{
+  return GTK_IS_SPIN_BUTTON (widget) || GTK_IS_DROP_DOWN (widget) || GTK_IS_SEARCH_ENTRY (widget) ||
+         GTK_IS_MENU_BUTTON (widget) || GTK_IS_ENTRY (widget) || GTK_IS_PASSWORD_ENTRY (widget) ||
+         ADW_IS_PREFERENCES_ROW (widget) || GTK_IS_WINDOW_CONTROLS (widget) ||
+         GTK_IS_SCROLLBAR (widget) || ADW_IS_SPLIT_BUTTON (widget);
+}
+
+static char *
+describe (GtkWidget *widget)
+{
+  GString *path = g_string_new (NULL);
+
+  for (GtkWidget *w = widget; w != NULL; w = gtk_widget_get_parent (w))
+    {
+      const char *name = gtk_widget_get_name (w);
+
+      g_string_prepend (path, name != NULL && !g_str_equal (name, G_OBJECT_TYPE_NAME (w)) ? name
+                                                                                           : G_OBJECT_TYPE_NAME (w));
+      if (gtk_widget_get_parent (w) != NULL)
+        g_string_prepend (path, " > ");
+    }
+
+  return g_string_free (path, FALSE);
+}
+
+/* Why @widget, a control, has no name; NULL when it has one. */
+static const char *
+missing_name (GtkWidget *widget)
+{
+  if (ADW_IS_PREFERENCES_ROW (widget))
+    {
+      const char *title = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget));
+
+      /* The row is labelled by its title label, empty or not. */
+      return (title != NULL && *title != '\0') || has_label_property (widget) ? NULL : "a row without a title";
+    }
+
+  if (GTK_IS_MENU_BUTTON (widget))
+    {
+      const char *label = gtk_menu_button_get_label (GTK_MENU_BUTTON (widget));
+
+      if (label != NULL && *label != '\0')
+        return NULL;
+      if (!has_label_property (widget))
+        return "an icon-only menu button without an accessible label";
+      if (gtk_widget_get_tooltip_text (widget) == NULL)
+        return "an icon-only menu button without a tooltip";
+      return NULL;
+    }
+
+  /* A button is labelled by its child whatever that is (GTK sets the
+   * relation to an icon too): only a label inside or a label property
+   * names it. */
+  if (GTK_IS_BUTTON (widget) && !GTK_IS_CHECK_BUTTON (widget))
+    {
+      if (inner_label (widget) != NULL)
+        return NULL;
+      if (!has_label_property (widget))
+        return "an icon-only button without an accessible label";
+      if (gtk_widget_get_tooltip_text (widget) == NULL)
+        return "an icon-only button without a tooltip";
+      return NULL;
+    }
+
+  if (GTK_IS_CHECK_BUTTON (widget))
+    {
+      const char *label = gtk_check_button_get_label (GTK_CHECK_BUTTON (widget));
+
+      return (label != NULL && *label != '\0') || has_name_of_its_own (widget) ? NULL
+                                                                                : "a check button without a label";
+    }
+
+  return has_name_of_its_own (widget) ? NULL : "a control without an accessible label";
+}
+
+static void
+collect_unnamed (GtkWidget *widget,
+                 GPtrArray *problems)
+{
+  GtkAccessibleRole role;
+
+  if (!gtk_widget_get_visible (widget))
+    return;
+
+  /* Window controls (close, minimise) and scroll bars are GTK's, named
+   * by GTK. */
+  if (GTK_IS_WINDOW_CONTROLS (widget) || GTK_IS_SCROLLBAR (widget))
+    return;
+
+  role = gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (widget));
+  if (is_control_role (role) || ADW_IS_PREFERENCES_ROW (widget) || GTK_IS_MENU_BUTTON (widget))
+    {
+      const char *why = missing_name (widget);
+
+      if (why != NULL)
+        {
+          g_autofree char *where = describe (widget);
+
+          g_ptr_array_add (problems, g_strdup_printf ("%s: %s", where, why));
+        }
+    }
+
+  if (is_composite (widget) && !ADW_IS_PREFERENCES_ROW (widget))
+    return;
+
+  /* Into the rows too: their suffix buttons and switches are controls. */
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    collect_unnamed (c, problems);
+}
+
+static void
+assert_all_named (GtkWidget *root)
+{
+  g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
+
+  collect_unnamed (root, problems);
+  if (problems->len > 0)
+    {
+      g_autoptr(GString) message = g_string_new (NULL);
+
+      for (guint i = 0; i < problems->len; i++)
+        g_string_append_printf (message, "\n  %s", (char *) g_ptr_array_index (problems, i));
+      g_error ("%u controls without an accessible name in %s:%s", problems->len,
+               G_OBJECT_TYPE_NAME (root), message->str);
+    }
+}
+
+static guint
+count_unnamed (GtkWidget *root)
+{
+  g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
+
+  collect_unnamed (root, problems);
+  return problems->len;
+}
+
+/* The check itself: it fails on each kind of missing name. */
+static void
+test_check_fails_without_names (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *icon_button = gtk_button_new_from_icon_name ("edit-delete-symbolic");
+  GtkWidget *toggle = gtk_switch_new ();
+  GtkWidget *menu = gtk_menu_button_new ();
+  GtkWidget *labelled = gtk_button_new_with_label ("Delete");
+  GtkWidget *list = gtk_list_box_new ();
+  GtkWidget *row = adw_action_row_new ();
+
+  gtk_window_set_child (GTK_WINDOW (window), box);
+  gtk_window_present (GTK_WINDOW (window));
+  gtk_box_append (GTK_BOX (box), labelled);
+  g_assert_cmpuint (count_unnamed (window), ==, 0);
+
+  /* An icon-only button: no name; a tooltip alone is not enough. */
+  gtk_box_append (GTK_BOX (box), icon_button);
+  g_assert_cmpuint (count_unnamed (window), ==, 1);
+  gtk_widget_set_tooltip_text (icon_button, "Delete");
+  g_assert_cmpuint (count_unnamed (window), ==, 1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (icon_button), GTK_ACCESSIBLE_PROPERTY_LABEL, "Delete", -1);
+  g_assert_cmpuint (count_unnamed (window), ==, 0);
+
+  /* The label alone, without a tooltip, leaves sighted people guessing. */
+  gtk_widget_set_tooltip_text (icon_button, NULL);
+  g_assert_cmpuint (count_unnamed (window), ==, 1);
+  gtk_widget_set_tooltip_text (icon_button, "Delete");
+
+  /* A switch with nothing to say what it switches. */
+  gtk_box_append (GTK_BOX (box), toggle);
+  g_assert_cmpuint (count_unnamed (window), ==, 1);
+  gtk_accessible_update_relation (GTK_ACCESSIBLE (toggle), GTK_ACCESSIBLE_RELATION_LABELLED_BY, labelled, NULL, -1);
+  g_assert_cmpuint (count_unnamed (window), ==, 0);
+
+  /* An icon-only menu button. */
+  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (menu), "open-menu-symbolic");
+  gtk_box_append (GTK_BOX (box), menu);
+  g_assert_cmpuint (count_unnamed (window), ==, 1);
+  gtk_widget_set_tooltip_text (menu, "Main Menu");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (menu), GTK_ACCESSIBLE_PROPERTY_LABEL, "Main Menu", -1);
+  g_assert_cmpuint (count_unnamed (window), ==, 0);
+
+  /* A row without a title. */
+  gtk_box_append (GTK_BOX (box), list);
+  gtk_list_box_append (GTK_LIST_BOX (list), row);
+  g_assert_cmpuint (count_unnamed (window), ==, 1);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), "Start at Login");
+  g_assert_cmpuint (count_unnamed (window), ==, 0);
+
+  /* A hidden control does not count. */
+  {
+    GtkWidget *hidden = gtk_button_new_from_icon_name ("list-add-symbolic");
+
+    gtk_box_append (GTK_BOX (box), hidden);
+    g_assert_cmpuint (count_unnamed (window), ==, 1);
+    gtk_widget_set_visible (hidden, FALSE);
+    g_assert_cmpuint (count_unnamed (window), ==, 0);
+  }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+typedef struct
+{
+  char          *dir;
+  WaybillStore  *store;
+  WaybillWindow *window;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fixture->dir = g_dir_make_tmp ("waybill-a11y-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (fixture->dir, "waybill.db", NULL);
+  fixture->store = waybill_store_open (path, &error);
+  g_assert_no_error (error);
+  waybill_demo_fill (fixture->store, 40, 1042, &error);
+  g_assert_no_error (error);
+
+  fixture->window = waybill_window_new (NULL, fixture->store, NULL);
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1100, 720);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (fixture->window));
+  iterate (100);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  iterate (50);
+  g_clear_object (&fixture->store);
+  dir = g_dir_open (fixture->dir, 0, NULL);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (fixture->dir, name, NULL);
+
+      g_remove (child);
+    }
+  g_rmdir (fixture->dir);
+  g_free (fixture->dir);
+}
+
+/* The order with the most to show: a problem, several events. */
+static gint64
+busy_order_id (Fixture *fixture)
+{
+  GListModel *orders = waybill_window_get_orders (fixture->window);
+  gint64 best = 0;
+  guint most = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (orders); i++)
+    {
+      g_autoptr(WaybillOrder) order = g_list_model_get_item (orders, i);
+      g_autoptr(WaybillOrder) full = waybill_store_get_order (fixture->store, waybill_order_get_id (order), NULL);
+      GPtrArray *shipments = waybill_order_get_shipments (full);
+      guint n = 0;
+
+      for (guint j = 0; j < shipments->len; j++)
+        {
+          waybill_store_load_events (fixture->store, g_ptr_array_index (shipments, j), NULL);
+          n += waybill_shipment_get_events (g_ptr_array_index (shipments, j))->len + 1;
+        }
+      if (n > most)
+        {
+          most = n;
+          best = waybill_order_get_id (order);
+        }
+    }
+
+  return best;
+}
+
+static void
+test_window_named (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  /* Nothing selected, then an order's detail. */
+  assert_all_named (GTK_WIDGET (fixture->window));
+  waybill_window_show_order_id (fixture->window, busy_order_id (fixture));
+  iterate (100);
+  assert_all_named (GTK_WIDGET (fixture->window));
+
+  /* Narrow: the back button and the folded header. */
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 400, 720);
+  iterate (200);
+  assert_all_named (GTK_WIDGET (fixture->window));
+}
+
+static void
+test_editor_named (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(WaybillOrder) order = waybill_store_get_order (fixture->store, busy_order_id (fixture), NULL);
+  WaybillOrderEditor *editor;
+
+  editor = waybill_order_editor_new (GTK_WINDOW (fixture->window), fixture->store, order);
+  gtk_window_present (GTK_WINDOW (editor));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (editor));
+  assert_all_named (GTK_WIDGET (editor));
+  gtk_window_destroy (GTK_WINDOW (editor));
+
+  editor = waybill_order_editor_new (GTK_WINDOW (fixture->window), fixture->store, NULL);
+  gtk_window_present (GTK_WINDOW (editor));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (editor));
+  assert_all_named (GTK_WIDGET (editor));
+  gtk_window_destroy (GTK_WINDOW (editor));
+  iterate (50);
+}
+
+static void
+test_preferences_named (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(GSettingsSchema) schema =
+    g_settings_schema_source_lookup (g_settings_schema_source_get_default (), "io.github.waybill.Waybill", TRUE);
+  g_autoptr(GSettings) settings = g_settings_new_full (schema, NULL, NULL);
+  WaybillPreferencesWindow *prefs = waybill_preferences_window_new (GTK_WINDOW (fixture->window), settings);
+
+  gtk_window_present (GTK_WINDOW (prefs));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (prefs));
+  iterate (100);
+  assert_all_named (GTK_WIDGET (prefs));
+  gtk_window_destroy (GTK_WINDOW (prefs));
+  iterate (50);
+}
+
+static void
+test_lookup_named (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(WaybillTrackerRegistry) registry = waybill_tracker_registry_new (NULL);
+  WaybillLookupWindow *lookup;
+
+  /* Not a number of any carrier: answered at once, without asking. */
+  lookup = waybill_lookup_window_new (GTK_WINDOW (fixture->window), fixture->store, registry, "hello");
+  gtk_window_present (GTK_WINDOW (lookup));
+  for (int i = 0; i < 100 && waybill_lookup_window_get_busy (lookup); i++)
+    iterate (10);
+  assert_all_named (GTK_WIDGET (lookup));
+  gtk_window_destroy (GTK_WINDOW (lookup));
+  iterate (50);
+}
+
+/* The import window: its preview, with a file that has bad rows, and the
+ * mapping page for a CSV of no known shop (all pages are in its tree). */
+static void
+test_import_named (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  static const char * const files[] = { "bad-rows.csv", "custom.tsv" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *path = g_build_filename (TEST_SRCDIR, "data", "import", files[i], NULL);
+      g_autoptr(GFile) file = g_file_new_for_path (path);
+      WaybillImportWindow *window = waybill_import_window_new (GTK_WINDOW (fixture->window), fixture->store, file);
+
+      gtk_window_present (GTK_WINDOW (window));
+      gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+      iterate (500);
+      assert_all_named (GTK_WIDGET (window));
+      gtk_window_destroy (GTK_WINDOW (window));
+      iterate (50);
+    }
+}
+
+/* The keyboard shortcuts of #6 are bound on the window (Ctrl+Q and Ctrl+?
+ * are the application's: see test-app-refresh). */
+static void
+test_window_shortcuts (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  static const struct { const char *trigger; const char *action; } wanted[] = {
+    { "<Control>f", "win.search" },
+    { "<Control>l", "win.lookup" },
+    { "<Control>n", "win.new-order" },
+    { "<Control>r", "win.refresh" },
+    { "Delete", "order.archive" },
+    { "<Shift>Delete", "order.delete" },
+  };
+  g_autoptr(GHashTable) bound = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (fixture->window));
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+          GtkShortcutAction *action = gtk_shortcut_get_action (shortcut);
+
+          if (GTK_IS_NAMED_ACTION (action))
+            g_hash_table_insert (bound, gtk_shortcut_trigger_to_string (gtk_shortcut_get_trigger (shortcut)),
+                                 g_strdup (gtk_named_action_get_action_name (GTK_NAMED_ACTION (action))));
+        }
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (wanted); i++)
+    g_assert_cmpstr (g_hash_table_lookup (bound, wanted[i].trigger), ==, wanted[i].action);
+}
+
+/* Labels a person should read whole that are cut short ("…"). */
+static void
+collect_ellipsized (GtkWidget *widget,
+                    GPtrArray *cut)
+{
+  if (!gtk_widget_get_mapped (widget))
+    return;
+
+  if (GTK_IS_LABEL (widget) && gtk_label_get_ellipsize (GTK_LABEL (widget)) != PANGO_ELLIPSIZE_NONE &&
+      pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (widget))))
+    g_ptr_array_add (cut, g_strdup (gtk_label_get_text (GTK_LABEL (widget))));
+
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    collect_ellipsized (c, cut);
+}
+
+static GPtrArray *
+ellipsized (GtkWidget *root)
+{
+  GPtrArray *cut = g_ptr_array_new_with_free_func (g_free);
+
+  collect_ellipsized (root, cut);
+  return cut;
+}
+
+static void
+show_large (Fixture    *fixture,
+            int         width,
+            gboolean    dark,
+            const char *shot)
+{
+  AdwStyleManager *manager = adw_style_manager_get_default ();
+  g_autoptr(GPtrArray) cut = NULL;
+
+  AdwLeaflet *leaflet = ADW_LEAFLET (gtk_widget_get_template_child (GTK_WIDGET (fixture->window),
+                                                                    WAYBILL_TYPE_WINDOW, "leaflet"));
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  int last_width = -1;
+
+  adw_style_manager_set_color_scheme (manager, dark ? ADW_COLOR_SCHEME_FORCE_DARK : ADW_COLOR_SCHEME_FORCE_LIGHT);
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), width, 760);
+  iterate (300);
+  /* Until the window has its new size and the panes have stopped moving
+   * (a busy machine draws late). */
+  while (g_get_monotonic_time () < deadline &&
+         (adw_leaflet_get_child_transition_running (leaflet) ||
+          gtk_widget_get_width (GTK_WIDGET (fixture->window)) != last_width))
+    {
+      last_width = gtk_widget_get_width (GTK_WIDGET (fixture->window));
+      iterate (200);
+    }
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (fixture->window));
+  save_screenshot (GTK_WIDGET (fixture->window), shot);
+
+  /* Nothing on screen is cut short: what does not fit wraps. */
+  cut = ellipsized (GTK_WIDGET (fixture->window));
+  for (guint i = 0; i < cut->len; i++)
+    g_test_message ("%s: cut short: %s", shot, (char *) g_ptr_array_index (cut, i));
+  g_assert_cmpuint (cut->len, ==, 0);
+}
+
+/* Large Text (the accessibility setting scales the font by 1.25 to 1.5):
+ * the window at 1.5×, light and dark, wide and narrow, with the order that
+ * has the most to show.  No label on screen is ellipsized. */
+static void
+test_large_text (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  GtkSettings *settings = gtk_settings_get_default ();
+  int dpi = 0;
+
+  g_object_get (settings, "gtk-xft-dpi", &dpi, NULL);
+  g_object_set (settings, "gtk-xft-dpi", 96 * 1024 * 3 / 2, NULL);
+
+  waybill_window_show_order_id (fixture->window, busy_order_id (fixture));
+  show_large (fixture, 1100, FALSE, "large-text-wide.png");
+  show_large (fixture, 1100, TRUE, "large-text-wide-dark.png");
+  show_large (fixture, 400, FALSE, "large-text-narrow.png");
+  show_large (fixture, 400, TRUE, "large-text-narrow-dark.png");
+  /* Narrow shows the detail; back to the list. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.search", NULL);
+  show_large (fixture, 400, FALSE, "large-text-narrow-list.png");
+
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
+  g_object_set (settings, "gtk-xft-dpi", dpi, NULL);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_setenv ("TZ", "UTC", TRUE);
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  /* AdwApplication loads the app's style sheet and icons; these windows
+   * have no application. */
+  {
+    GtkCssProvider *provider = gtk_css_provider_new ();
+
+    gtk_css_provider_load_from_resource (provider, "/io/github/waybill/Waybill/style.css");
+    gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (provider),
+                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+    g_object_unref (provider);
+    gtk_icon_theme_add_resource_path (gtk_icon_theme_get_for_display (gdk_display_get_default ()),
+                                      "/io/github/waybill/Waybill/icons");
+  }
+
+  g_test_add_func ("/waybill/accessibility/check-fails-without-names", test_check_fails_without_names);
+  g_test_add ("/waybill/accessibility/window", Fixture, NULL, fixture_set_up, test_window_named, fixture_tear_down);
+  g_test_add ("/waybill/accessibility/editor", Fixture, NULL, fixture_set_up, test_editor_named, fixture_tear_down);
+  g_test_add ("/waybill/accessibility/preferences", Fixture, NULL, fixture_set_up, test_preferences_named,
+              fixture_tear_down);
+  g_test_add ("/waybill/accessibility/import", Fixture, NULL, fixture_set_up, test_import_named, fixture_tear_down);
+  g_test_add ("/waybill/accessibility/window-shortcuts", Fixture, NULL, fixture_set_up, test_window_shortcuts,
+              fixture_tear_down);
+  g_test_add ("/waybill/accessibility/large-text", Fixture, NULL, fixture_set_up, test_large_text,
+              fixture_tear_down);
+  g_test_add ("/waybill/accessibility/lookup", Fixture, NULL, fixture_set_up, test_lookup_named, fixture_tear_down);
+
+  return g_test_run ();
+}
