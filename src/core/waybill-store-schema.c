@@ -124,6 +124,22 @@ static const char * const migrations[] = {
   "CREATE INDEX orders_created ON orders (archived, created DESC, id DESC, status, delayed);"
   "CREATE INDEX orders_eta ON orders (archived, eta IS NULL, eta, created DESC, id DESC, status, delayed);"
   "CREATE INDEX orders_last_update ON orders (archived, last_update DESC, id DESC, status, delayed);",
+
+  /* 4 -> 5: customers' feedback on their orders: a rating of 1 to 5, a
+   * comment, when it was given and where it came from (typed in by staff,
+   * or a survey answer imported from CSV).  The same answer imported
+   * twice is one row; insights read feedback by date. */
+  "CREATE TABLE feedback ("
+  "  id INTEGER PRIMARY KEY,"
+  "  order_id INTEGER NOT NULL REFERENCES orders (id) ON DELETE CASCADE,"
+  "  rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 5),"
+  "  comment TEXT NOT NULL DEFAULT '',"
+  "  given_at INTEGER NOT NULL,"
+  "  source TEXT NOT NULL CHECK (source IN ('staff', 'survey')),"
+  "  recorded_at INTEGER NOT NULL,"
+  "  UNIQUE (order_id, given_at, source, rating, comment)"
+  ");"
+  "CREATE INDEX feedback_given ON feedback (given_at);",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == WAYBILL_STORE_SCHEMA_VERSION);
