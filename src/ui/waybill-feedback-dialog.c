@@ -99,6 +99,8 @@ static void
 waybill_feedback_dialog_init (WaybillFeedbackDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* For tests, which type the comment. */
+  g_object_set_data (G_OBJECT (self), "comment-view", self->comment_view);
 
   for (guint i = 0; i < WAYBILL_FEEDBACK_MAX_RATING; i++)
     {

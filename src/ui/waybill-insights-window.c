@@ -91,7 +91,14 @@ fill_carriers (WaybillInsightsWindow *self,
           n_reasons++;
         }
     }
-  waybill_chart_set_series (self->exceptions_chart, MAX (n_reasons, 1), reason_names);
+  if (n_reasons == 0)
+    {
+      /* No problems at all: one series of zeros. */
+      reason_names[0] = _("Problems");
+      waybill_chart_set_series (self->exceptions_chart, 1, reason_names);
+    }
+  else
+    waybill_chart_set_series (self->exceptions_chart, n_reasons, reason_names);
 
   for (guint i = 0; i < stats->carriers->len; i++)
     {
