@@ -379,9 +379,40 @@ test_add_feedback (Fixture       *fixture,
   assert_contains (after, "Called to say thanks");
   assert_contains (after, "★★★★☆");
   assert_contains (widget_text (GTK_WIDGET (window)), "Feedback saved");
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+  save_screenshot (GTK_WIDGET (window), "order-feedback.png");
 
   gtk_window_destroy (GTK_WINDOW (window));
   iterate (50);
+}
+
+static GtkScrolledWindow *
+find_scroller (GtkWidget *widget)
+{
+  /* The drop-down's popover has one too, unmapped while closed. */
+  if (GTK_IS_SCROLLED_WINDOW (widget) && gtk_widget_get_mapped (widget))
+    return GTK_SCROLLED_WINDOW (widget);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkScrolledWindow *found = find_scroller (child);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static void
+scroll_to_end (GtkWidget *window)
+{
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (find_scroller (window));
+
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+  iterate (100);
 }
 
 static void
@@ -392,7 +423,7 @@ test_screenshots (Fixture       *fixture,
   WaybillInsightsWindow *insights = waybill_insights_window_new (NULL, fixture->store);
   WaybillFeedbackWindow *feedback = waybill_feedback_window_new (NULL, fixture->store);
 
-  gtk_window_set_default_size (GTK_WINDOW (insights), 760, 1500);
+  gtk_window_set_default_size (GTK_WINDOW (insights), 1200, 1000);
   gtk_window_present (GTK_WINDOW (insights));
   wait_loaded (insights);
   /* Demo data is of the last weeks: every chart has figures. */
@@ -400,6 +431,8 @@ test_screenshots (Fixture       *fixture,
   g_assert_cmpuint (waybill_chart_get_n_bars (waybill_insights_window_get_chart (insights, "rating")), >, 0);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (insights));
   save_screenshot (GTK_WIDGET (insights), "insights.png");
+  scroll_to_end (GTK_WIDGET (insights));
+  save_screenshot (GTK_WIDGET (insights), "insights-feedback.png");
 
   gtk_window_present (GTK_WINDOW (feedback));
   gtk_test_widget_wait_for_draw (GTK_WIDGET (feedback));
@@ -408,6 +441,7 @@ test_screenshots (Fixture       *fixture,
 
   adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_FORCE_DARK);
   iterate (100);
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (find_scroller (GTK_WIDGET (insights))), 0);
   save_screenshot (GTK_WIDGET (insights), "insights-dark.png");
   save_screenshot (GTK_WIDGET (feedback), "feedback-dark.png");
   adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_DEFAULT);

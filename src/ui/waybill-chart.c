@@ -149,7 +149,7 @@ waybill_chart_measure (GtkWidget      *widget,
   if (orientation == GTK_ORIENTATION_HORIZONTAL)
     {
       *minimum = 240;
-      *natural = 480;
+      *natural = 320;
     }
   else
     {
@@ -246,8 +246,8 @@ waybill_chart_snapshot (GtkWidget   *widget,
         maximum = MAX (maximum, total);
     }
 
-  /* Labels take at most a third of the width; long ones are ellipsized. */
-  label_width = MIN (label_width, width / 3);
+  /* Labels take at most two fifths of the width; longer ones are ellipsized. */
+  label_width = MIN (label_width, width * 2 / 5);
   bar_x = label_width + GAP;
   bar_space = MAX (20, width - bar_x - GAP - value_width);
 

@@ -384,6 +384,9 @@ waybill_insights_window_init (WaybillInsightsWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  /* The last 30 days, before there is a store to read. */
+  gtk_drop_down_set_selected (self->period_dropdown, WAYBILL_INSIGHTS_PERIOD_MONTH);
+
   waybill_chart_set_empty_text (self->on_time_chart, _("No parcels in this period"));
   waybill_chart_set_empty_text (self->transit_chart, _("No parcels in this period"));
   waybill_chart_set_empty_text (self->exceptions_chart, _("No parcels in this period"));
