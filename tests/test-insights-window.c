@@ -173,7 +173,6 @@ test_insights_empty_period (Fixture       *fixture,
                             gconstpointer  data)
 {
   WaybillInsightsWindow *window = waybill_insights_window_new (NULL, fixture->store);
-  g_autofree char *text = NULL;
 
   gtk_window_present (GTK_WINDOW (window));
   /* The seeded orders are from 2025: nothing in the last week. */

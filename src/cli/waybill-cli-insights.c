@@ -158,7 +158,6 @@ feedback_add (WaybillCliCommon *common,
   g_autoptr(WaybillOrder) order = NULL;
   g_autoptr(WaybillFeedback) feedback = NULL;
   g_autoptr(GDateTime) date = NULL;
-  g_autoptr(GPtrArray) list = NULL;
   g_autoptr(GError) error = NULL;
 
   if (rating < WAYBILL_FEEDBACK_MIN_RATING || rating > WAYBILL_FEEDBACK_MAX_RATING)

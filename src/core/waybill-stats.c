@@ -143,7 +143,6 @@ waybill_stats_parse_since (const char  *text,
                            GError     **error)
 {
   g_autoptr(GTimeZone) local = g_time_zone_new_local ();
-  g_autoptr(GDate) date = NULL;
   int year = 0, month = 0, day = 0;
   char end = '\0';
 

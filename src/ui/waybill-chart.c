@@ -257,7 +257,6 @@ waybill_chart_snapshot (GtkWidget   *widget,
       double y = i * ROW_HEIGHT;
       double center = y + ROW_HEIGHT / 2.0;
       double x = bar_x;
-      double total = 0;
 
       gdk_cairo_set_source_rgba (cr, &text);
       draw_text (cr, self, bar->label, 0, center, label_width);
@@ -279,7 +278,6 @@ waybill_chart_snapshot (GtkWidget   *widget,
             cairo_rectangle (cr, x, center - BAR_HEIGHT / 2.0, w, BAR_HEIGHT);
           cairo_fill (cr);
           x += w;
-          total += bar->values[s];
         }
 
       if (bar->value_text != NULL)
