@@ -198,6 +198,7 @@ test_feedback_add_list (Fixture       *fixture,
                         gconstpointer  data)
 {
   g_auto(Run) add = { 0 };
+  g_auto(Run) same = { 0 };
   g_auto(Run) list = { 0 };
   g_auto(Run) order = { 0 };
   g_auto(Run) table = { 0 };
@@ -209,6 +210,12 @@ test_feedback_add_list (Fixture       *fixture,
            "--date", "2025-12-01", NULL);
   g_assert_cmpint (add.status, ==, 0);
   g_assert_cmpstr (add.out, ==, "Saved a rating of 4 stars for order 2003.\n");
+
+  /* The same again is kept once. */
+  waybill (&same, fixture->dir, "feedback", "add", "2003", "--rating", "4", "--comment", "Quick, thanks",
+           "--date", "2025-12-01", NULL);
+  g_assert_cmpint (same.status, ==, 0);
+  g_assert_cmpstr (same.out, ==, "This feedback on order 2003 was already recorded.\n");
 
   waybill (&list, fixture->dir, "feedback", "list", "--json", NULL);
   g_assert_cmpint (list.status, ==, 0);

@@ -159,6 +159,7 @@ feedback_add (WaybillCliCommon *common,
   g_autoptr(WaybillFeedback) feedback = NULL;
   g_autoptr(GDateTime) date = NULL;
   g_autoptr(GError) error = NULL;
+  gboolean was_new = FALSE;
 
   if (rating < WAYBILL_FEEDBACK_MIN_RATING || rating > WAYBILL_FEEDBACK_MAX_RATING)
     return waybill_cli_fail_printf ("feedback", _("Give a rating from 1 to 5 with --rating"));
@@ -178,7 +179,7 @@ feedback_add (WaybillCliCommon *common,
 
   feedback = waybill_feedback_new (waybill_order_get_id (order), rating, comment, date,
                                    WAYBILL_FEEDBACK_SOURCE_STAFF);
-  if (!waybill_store_add_feedback (store, feedback, NULL, &error))
+  if (!waybill_store_add_feedback (store, feedback, &was_new, &error))
     return waybill_cli_fail ("feedback", error);
   waybill_feedback_set_order (feedback, waybill_order_get_order_number (order),
                               waybill_order_get_customer (order));
@@ -191,6 +192,12 @@ feedback_add (WaybillCliCommon *common,
       add_feedback_json (builder, feedback);
       node = json_builder_get_root (builder);
       waybill_cli_print_json (node);
+    }
+  else if (!was_new)
+    {
+      /* Translators: %s is an order number */
+      g_print (_("This feedback on order %s was already recorded."), waybill_order_get_order_number (order));
+      g_print ("\n");
     }
   else
     {
