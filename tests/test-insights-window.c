@@ -114,6 +114,15 @@ assert_contains (const char *haystack,
 }
 
 static void
+assert_shows (gpointer    widget,
+              const char *needle)
+{
+  g_autofree char *text = widget_text (widget);
+
+  assert_contains (text, needle);
+}
+
+static void
 test_insights_shows_figures (Fixture       *fixture,
                              gconstpointer  data)
 {
@@ -348,7 +357,7 @@ test_add_feedback (Fixture       *fixture,
   waybill_feedback_dialog_set_rating (dialog, 4);
   g_assert_true (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "save"));
   g_assert_cmpuint (waybill_feedback_dialog_get_rating (dialog), ==, 4);
-  assert_contains (widget_text (GTK_WIDGET (dialog)), "4 of 5 stars: Good");
+  assert_shows (dialog, "4 of 5 stars: Good");
   {
     g_autofree char *all = widget_text (GTK_WIDGET (dialog));
 
@@ -377,9 +386,22 @@ test_add_feedback (Fixture       *fixture,
   after = widget_text (waybill_order_detail_get_feedback_group (detail));
   assert_contains (after, "Called to say thanks");
   assert_contains (after, "★★★★☆");
-  assert_contains (widget_text (GTK_WIDGET (window)), "Feedback saved");
+  assert_shows (window, "Feedback saved");
   gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
   save_screenshot (GTK_WIDGET (window), "order-feedback.png");
+
+  /* Removed again from the order. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "order.remove-feedback", "x",
+                                             waybill_feedback_get_id (g_ptr_array_index (saved, 0))));
+  iterate (50);
+  {
+    g_autoptr(GPtrArray) left = waybill_store_list_order_feedback (fixture->store, waybill_order_get_id (order), NULL);
+    g_autofree char *removed = widget_text (waybill_order_detail_get_feedback_group (detail));
+
+    g_assert_cmpuint (left->len, ==, 0);
+    assert_contains (removed, "No feedback from the customer yet");
+    assert_shows (window, "Feedback removed");
+  }
 
   gtk_window_destroy (GTK_WINDOW (window));
   iterate (50);

@@ -24,6 +24,7 @@ struct _WaybillFeedbackWindow
   GListStore      *model;
   AdwToast        *toast;
   char            *summary;
+  guint            reload_id;
 
   AdwToastOverlay *toast_overlay;
   GtkStack        *stack;
@@ -157,6 +158,9 @@ reload (WaybillFeedbackWindow *self)
   g_autofree char *count = NULL;
   guint sum = 0;
 
+  if (self->store == NULL)
+    return;
+
   list = waybill_store_list_feedback (self->store, NULL, &error);
   if (list == NULL)
     {
@@ -196,6 +200,25 @@ reload (WaybillFeedbackWindow *self)
                                   self->summary, -1);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->stars_label), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   self->summary, -1);
+}
+
+static gboolean
+reload_timeout_cb (gpointer user_data)
+{
+  WaybillFeedbackWindow *self = user_data;
+
+  self->reload_id = 0;
+  reload (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* The refresher commits often: changes close together reload once. */
+static void
+store_changed_cb (WaybillFeedbackWindow *self)
+{
+  if (self->reload_id == 0)
+    self->reload_id = g_timeout_add (200, reload_timeout_cb, self);
 }
 
 /**
@@ -246,6 +269,9 @@ waybill_feedback_window_import_file (WaybillFeedbackWindow *self,
                               report->problems->len, (const char *) g_ptr_array_index (report->problems, 0));
     }
 
+  g_clear_handle_id (&self->reload_id, g_source_remove);
+  reload (self);
+
   toast = adw_toast_new (message->str);
   if (report->problems->len > 0)
     adw_toast_set_timeout (toast, 0);
@@ -293,6 +319,7 @@ waybill_feedback_window_dispose (GObject *object)
 {
   WaybillFeedbackWindow *self = WAYBILL_FEEDBACK_WINDOW (object);
 
+  g_clear_handle_id (&self->reload_id, g_source_remove);
   g_clear_weak_pointer (&self->toast);
   g_clear_object (&self->store);
   g_clear_object (&self->model);
@@ -350,7 +377,7 @@ waybill_feedback_window_new (GtkWindow    *parent,
 
   self = g_object_new (WAYBILL_TYPE_FEEDBACK_WINDOW, "transient-for", parent, NULL);
   self->store = g_object_ref (store);
-  g_signal_connect_object (store, "changed", G_CALLBACK (reload), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (store, "changed", G_CALLBACK (store_changed_cb), self, G_CONNECT_SWAPPED);
   reload (self);
 
   return self;

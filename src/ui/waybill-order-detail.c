@@ -513,6 +513,18 @@ waybill_order_detail_set_feedback (WaybillOrderDetail *self,
           adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
         }
 
+      {
+        GtkWidget *remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
+
+        gtk_widget_add_css_class (remove, "flat");
+        gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
+        gtk_widget_set_tooltip_text (remove, _("Remove Feedback"));
+        gtk_actionable_set_action_name (GTK_ACTIONABLE (remove), "order.remove-feedback");
+        gtk_actionable_set_action_target_value (GTK_ACTIONABLE (remove),
+                                                g_variant_new_int64 (waybill_feedback_get_id (item)));
+        adw_action_row_add_suffix (ADW_ACTION_ROW (row), remove);
+      }
+
       accessible = g_strdup_printf (ngettext ("%u star: %s", "%u stars: %s", rating), rating,
                                     *comment ? comment : subtitle);
       gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);

@@ -1100,6 +1100,27 @@ add_feedback_action (GtkWidget  *widget,
 }
 
 static void
+remove_feedback_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  WaybillWindow *self = WAYBILL_WINDOW (widget);
+  g_autoptr(GError) error = NULL;
+
+  if (self->store == NULL)
+    return;
+
+  if (!waybill_store_delete_feedback (self->store, g_variant_get_int64 (parameter), &error))
+    {
+      show_error (self, error);
+      return;
+    }
+
+  show_order (self, self->selected_id);
+  show_toast (self, _("Feedback removed"));
+}
+
+static void
 insights_action (GtkWidget  *widget,
                  const char *action_name,
                  GVariant   *parameter)
@@ -1249,6 +1270,7 @@ waybill_window_class_init (WaybillWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.feedback", NULL, feedback_action);
   gtk_widget_class_install_action (widget_class, "order.copy-status-reply", NULL, copy_status_reply_action);
   gtk_widget_class_install_action (widget_class, "order.add-feedback", NULL, add_feedback_action);
+  gtk_widget_class_install_action (widget_class, "order.remove-feedback", "x", remove_feedback_action);
   gtk_widget_class_install_action (widget_class, "order.edit", NULL, edit_order_action);
   gtk_widget_class_install_action (widget_class, "order.add-event", NULL, add_event_action);
   gtk_widget_class_install_property_action (widget_class, "win.sort", "sort");
