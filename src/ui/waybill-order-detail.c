@@ -519,6 +519,8 @@ waybill_order_detail_set_feedback (WaybillOrderDetail *self,
         gtk_widget_add_css_class (remove, "flat");
         gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
         gtk_widget_set_tooltip_text (remove, _("Remove Feedback"));
+        gtk_accessible_update_property (GTK_ACCESSIBLE (remove), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                        _("Remove Feedback"), -1);
         gtk_actionable_set_action_name (GTK_ACTIONABLE (remove), "order.remove-feedback");
         gtk_actionable_set_action_target_value (GTK_ACTIONABLE (remove),
                                                 g_variant_new_int64 (waybill_feedback_get_id (item)));
