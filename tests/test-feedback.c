@@ -311,6 +311,26 @@ test_import_unterminated (Fixture       *fixture,
   g_assert_true (g_str_has_prefix (g_ptr_array_index (report->problems, 0), "Line 3: "));
 }
 
+/* Survey tools in many countries export with semicolons, and with a BOM. */
+static void
+test_import_semicolons (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WaybillFeedbackImportReport) report =
+    import_text (fixture->store, "\xef\xbb\xbfOrder;Score;Feedback;Timestamp\r\n"
+                                 "1042;5;\"Schnell; gut verpackt\";2025-12-01 08:00:00\r\n", &error);
+  g_autoptr(GPtrArray) list = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (report->added, ==, 1);
+  g_assert_cmpuint (report->problems->len, ==, 0);
+  list = waybill_store_list_order_feedback (fixture->store, fixture->order_id, &error);
+  g_assert_cmpuint (list->len, ==, 1);
+  g_assert_cmpstr (waybill_feedback_get_comment (g_ptr_array_index (list, 0)), ==, "Schnell; gut verpackt");
+  g_assert_cmpuint (waybill_feedback_get_rating (g_ptr_array_index (list, 0)), ==, 5);
+}
+
 /* A full disk ends the import and keeps nothing of it. */
 static void
 test_import_disk_full (Fixture       *fixture,
@@ -354,6 +374,7 @@ main (int    argc,
   ADD ("/waybill/feedback/import", test_import);
   ADD ("/waybill/feedback/import-bad-files", test_import_bad_files);
   ADD ("/waybill/feedback/import-unterminated", test_import_unterminated);
+  ADD ("/waybill/feedback/import-semicolons", test_import_semicolons);
   ADD ("/waybill/feedback/import-disk-full", test_import_disk_full);
 
   return g_test_run ();
