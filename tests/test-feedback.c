@@ -331,6 +331,56 @@ test_import_semicolons (Fixture       *fixture,
   g_assert_cmpuint (waybill_feedback_get_rating (g_ptr_array_index (list, 0)), ==, 5);
 }
 
+static void
+imported_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  GTask **out = user_data;
+
+  *out = g_object_ref (G_TASK (result));
+}
+
+static WaybillFeedbackImportReport *
+import_file_async (Fixture  *fixture,
+                   GFile    *file,
+                   GError  **error)
+{
+  g_autoptr(GTask) task = NULL;
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  waybill_feedback_import_file_async (fixture->path, file, NULL, imported_cb, &task);
+  while (task == NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (task);
+
+  return waybill_feedback_import_file_finish (G_ASYNC_RESULT (task), error);
+}
+
+/* In a thread with a connection of its own; this store sees the rows. */
+static void
+test_import_file_async (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autofree char *csv = g_build_filename (fixture->dir, "survey.csv", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (csv);
+  g_autoptr(GFile) missing = g_file_new_for_path ("/nonexistent/survey.csv");
+  g_autoptr(WaybillFeedbackImportReport) report = NULL;
+  g_autoptr(WaybillFeedbackImportReport) none = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_set_contents (csv, survey_csv, -1, NULL));
+  report = import_file_async (fixture, file, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (report->added, ==, 3);
+  g_assert_cmpuint (report->problems->len, ==, 5);
+  g_assert_cmpint (count_rows (fixture->store), ==, 3);
+
+  none = import_file_async (fixture, missing, &error);
+  g_assert_null (none);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+}
+
 /* A full disk ends the import and keeps nothing of it. */
 static void
 test_import_disk_full (Fixture       *fixture,
@@ -375,6 +425,7 @@ main (int    argc,
   ADD ("/waybill/feedback/import-bad-files", test_import_bad_files);
   ADD ("/waybill/feedback/import-unterminated", test_import_unterminated);
   ADD ("/waybill/feedback/import-semicolons", test_import_semicolons);
+  ADD ("/waybill/feedback/import-file-async", test_import_file_async);
   ADD ("/waybill/feedback/import-disk-full", test_import_disk_full);
 
   return g_test_run ();

@@ -227,6 +227,18 @@ test_feedback_window_lists (Fixture       *fixture,
 }
 
 static void
+wait_imported (WaybillFeedbackWindow *window)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  g_assert_true (waybill_feedback_window_is_importing (window));
+  while (waybill_feedback_window_is_importing (window) && g_get_monotonic_time () < deadline)
+    iterate (10);
+  g_assert_false (waybill_feedback_window_is_importing (window));
+  iterate (50);
+}
+
+static void
 test_feedback_window_import (Fixture       *fixture,
                              gconstpointer  data)
 {
@@ -241,14 +253,14 @@ test_feedback_window_import (Fixture       *fixture,
                                       -1, NULL));
   gtk_window_present (GTK_WINDOW (window));
   waybill_feedback_window_import_file (window, file);
-  iterate (100);
+  wait_imported (window);
 
   g_assert_cmpuint (g_list_model_get_n_items (waybill_feedback_window_get_model (window)), ==, 5);
   text = widget_text (GTK_WIDGET (window));
   assert_contains (text, "1 answer imported; 1 row skipped: Line 3: there is no order “2999”");
 
   waybill_feedback_window_import_file (window, missing);
-  iterate (100);
+  wait_imported (window);
   error_text = widget_text (GTK_WIDGET (window));
   assert_contains (error_text, "survey.csv");
   g_assert_cmpuint (g_list_model_get_n_items (waybill_feedback_window_get_model (window)), ==, 5);

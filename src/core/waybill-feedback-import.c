@@ -299,6 +299,70 @@ failed:
   return NULL;
 }
 
+static void
+import_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  GFile *file = task_data;
+  const char *path = g_object_get_data (G_OBJECT (task), "database-path");
+  g_autoptr(WaybillStore) store = NULL;
+  g_autoptr(GFileInputStream) stream = NULL;
+  WaybillFeedbackImportReport *report;
+  GError *error = NULL;
+
+  /* A connection of this thread's own: a store belongs to its thread. */
+  store = waybill_store_open (path, &error);
+  if (store != NULL)
+    stream = g_file_read (file, cancellable, &error);
+  if (stream == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  report = waybill_feedback_import (store, G_INPUT_STREAM (stream), cancellable, &error);
+  if (report == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, report, (GDestroyNotify) waybill_feedback_import_report_free);
+}
+
+/**
+ * waybill_feedback_import_file_async:
+ * @database_path: the store's file; the import runs in a thread with a
+ *   connection of its own, and the store's other connections see the
+ *   change through their watch
+ */
+void
+waybill_feedback_import_file_async (const char          *database_path,
+                                    GFile               *file,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (database_path != NULL);
+  g_return_if_fail (G_IS_FILE (file));
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, waybill_feedback_import_file_async);
+  g_task_set_task_data (task, g_object_ref (file), g_object_unref);
+  g_object_set_data_full (G_OBJECT (task), "database-path", g_strdup (database_path), g_free);
+  g_task_run_in_thread (task, import_thread);
+}
+
+WaybillFeedbackImportReport *
+waybill_feedback_import_file_finish (GAsyncResult  *result,
+                                     GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 void
 waybill_feedback_import_report_free (WaybillFeedbackImportReport *report)
 {

@@ -82,6 +82,15 @@ WaybillFeedbackImportReport *waybill_feedback_import       (WaybillStore   *stor
                                                             GInputStream   *stream,
                                                             GCancellable   *cancellable,
                                                             GError        **error);
+void                         waybill_feedback_import_file_async
+                                                           (const char          *database_path,
+                                                            GFile               *file,
+                                                            GCancellable        *cancellable,
+                                                            GAsyncReadyCallback  callback,
+                                                            gpointer             user_data);
+WaybillFeedbackImportReport *waybill_feedback_import_file_finish
+                                                           (GAsyncResult        *result,
+                                                            GError             **error);
 void                         waybill_feedback_import_report_free
                                                            (WaybillFeedbackImportReport *report);
 

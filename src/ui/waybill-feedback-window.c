@@ -25,6 +25,8 @@ struct _WaybillFeedbackWindow
   AdwToast        *toast;
   char            *summary;
   guint            reload_id;
+  GCancellable    *cancellable;
+  gboolean         importing;
 
   AdwToastOverlay *toast_overlay;
   GtkStack        *stack;
@@ -221,28 +223,23 @@ store_changed_cb (WaybillFeedbackWindow *self)
     self->reload_id = g_timeout_add (200, reload_timeout_cb, self);
 }
 
-/**
- * waybill_feedback_window_import_file:
- *
- * Imports survey answers, and tells in a toast how many were imported and
- * which rows were not.
- */
-void
-waybill_feedback_window_import_file (WaybillFeedbackWindow *self,
-                                     GFile                 *file)
+static void
+imported_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
 {
-  g_autoptr(GFileInputStream) stream = NULL;
+  g_autoptr(WaybillFeedbackWindow) self = user_data;
   g_autoptr(WaybillFeedbackImportReport) report = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GString) message = g_string_new (NULL);
   AdwToast *toast;
 
-  g_return_if_fail (WAYBILL_IS_FEEDBACK_WINDOW (self));
-  g_return_if_fail (G_IS_FILE (file));
+  report = waybill_feedback_import_file_finish (result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
 
-  stream = g_file_read (file, NULL, &error);
-  if (stream != NULL)
-    report = waybill_feedback_import (self->store, G_INPUT_STREAM (stream), NULL, &error);
+  self->importing = FALSE;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "feedback.import", TRUE);
 
   if (report == NULL)
     {
@@ -269,6 +266,8 @@ waybill_feedback_window_import_file (WaybillFeedbackWindow *self,
                               report->problems->len, (const char *) g_ptr_array_index (report->problems, 0));
     }
 
+  /* The import wrote through a connection of its own: read it now rather
+   * than when the store's watch notices. */
   g_clear_handle_id (&self->reload_id, g_source_remove);
   reload (self);
 
@@ -276,6 +275,41 @@ waybill_feedback_window_import_file (WaybillFeedbackWindow *self,
   if (report->problems->len > 0)
     adw_toast_set_timeout (toast, 0);
   present_toast (self, toast);
+}
+
+/**
+ * waybill_feedback_window_import_file:
+ *
+ * Imports survey answers in a thread, then tells in a toast how many were
+ * imported and which rows were not.
+ */
+void
+waybill_feedback_window_import_file (WaybillFeedbackWindow *self,
+                                     GFile                 *file)
+{
+  g_return_if_fail (WAYBILL_IS_FEEDBACK_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  if (self->store == NULL || self->importing)
+    return;
+
+  self->importing = TRUE;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "feedback.import", FALSE);
+  waybill_feedback_import_file_async (waybill_store_get_path (self->store), file, self->cancellable,
+                                      imported_cb, g_object_ref (self));
+}
+
+/**
+ * waybill_feedback_window_is_importing:
+ *
+ * Returns: whether an import is running, for tests
+ */
+gboolean
+waybill_feedback_window_is_importing (WaybillFeedbackWindow *self)
+{
+  g_return_val_if_fail (WAYBILL_IS_FEEDBACK_WINDOW (self), FALSE);
+
+  return self->importing;
 }
 
 static void
@@ -319,6 +353,8 @@ waybill_feedback_window_dispose (GObject *object)
 {
   WaybillFeedbackWindow *self = WAYBILL_FEEDBACK_WINDOW (object);
 
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
   g_clear_handle_id (&self->reload_id, g_source_remove);
   g_clear_weak_pointer (&self->toast);
   g_clear_object (&self->store);
@@ -355,6 +391,7 @@ waybill_feedback_window_init (WaybillFeedbackWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  self->cancellable = g_cancellable_new ();
   self->model = g_list_store_new (WAYBILL_TYPE_FEEDBACK);
   selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->model)));
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (selection));

@@ -21,5 +21,6 @@ GListModel            *waybill_feedback_window_get_model   (WaybillFeedbackWindo
 const char            *waybill_feedback_window_get_summary (WaybillFeedbackWindow *self);
 void                   waybill_feedback_window_import_file (WaybillFeedbackWindow *self,
                                                             GFile                 *file);
+gboolean               waybill_feedback_window_is_importing (WaybillFeedbackWindow *self);
 
 G_END_DECLS
