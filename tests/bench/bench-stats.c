@@ -49,6 +49,7 @@ time_stats (WaybillStore *store,
       g_autoptr(WaybillStats) stats = waybill_stats_compute (store, since, NULL, &error);
 
       g_assert_no_error (error);
+      g_assert_nonnull (stats);
       times[i] = (g_get_monotonic_time () - start) / 1000.0;
     }
 
@@ -85,6 +86,7 @@ main (int   argc,
       g_autoptr(GPtrArray) list = waybill_store_list_feedback (store, NULL, &error);
 
       g_assert_no_error (error);
+      g_assert_nonnull (list);
       times[i] = (g_get_monotonic_time () - start) / 1000.0;
     }
   printf ("feedback.list %.0f ms\n", median (times));
