@@ -245,6 +245,24 @@ test_other_statuses (void)
     }
 }
 
+/* Without any event time, a sentence that needs none. */
+static void
+test_failed_attempt_without_events (void)
+{
+  g_autoptr(WaybillShipment) s = waybill_shipment_new ("no-such-carrier", "ABC123");
+  g_autoptr(WaybillShipment) out = waybill_shipment_new (NULL, "ABC124");
+  g_autofree char *text = NULL;
+  g_autofree char *text2 = NULL;
+
+  waybill_shipment_set_status (s, WAYBILL_STATUS_FAILED_ATTEMPT);
+  text = reply_for (s, NULL);
+  g_assert_cmpstr (text, ==, "Your order 1042 could not be delivered; the carrier will try again.");
+
+  waybill_shipment_set_status (out, WAYBILL_STATUS_OUT_FOR_DELIVERY);
+  text2 = reply_for (out, NULL);
+  g_assert_cmpstr (text2, ==, "Your order 1042 is out for delivery today.");
+}
+
 static void
 test_several_shipments (void)
 {
@@ -305,6 +323,7 @@ main (int    argc,
   g_test_add_func ("/waybill/status-reply/exceptions", test_exceptions);
   g_test_add_func ("/waybill/status-reply/no-events-yet", test_no_events_yet);
   g_test_add_func ("/waybill/status-reply/other-statuses", test_other_statuses);
+  g_test_add_func ("/waybill/status-reply/failed-attempt-without-events", test_failed_attempt_without_events);
   g_test_add_func ("/waybill/status-reply/several-shipments", test_several_shipments);
   g_test_add_func ("/waybill/status-reply/without-shipments", test_without_shipments);
 

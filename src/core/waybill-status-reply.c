@@ -213,11 +213,15 @@ append_shipment (GString         *text,
         break;
 
       case WAYBILL_STATUS_FAILED_ATTEMPT:
-        /* Translators: %1$s is "Your order 1042" or "Parcel 2", %2$s a time such as
-         * "this morning", %3$s a carrier such as "UPS" */
-        g_string_append_printf (text, _("%1$s could not be delivered %2$s; %3$s will try again."),
-                                subject, when != NULL ? when : "",
-                                carrier_name != NULL ? carrier_name : _("the carrier"));
+        if (when != NULL)
+          /* Translators: %1$s is "Your order 1042" or "Parcel 2", %2$s a time such as
+           * "this morning", %3$s a carrier such as "UPS" */
+          g_string_append_printf (text, _("%1$s could not be delivered %2$s; %3$s will try again."),
+                                  subject, when, carrier_name != NULL ? carrier_name : _("the carrier"));
+        else
+          /* Translators: %1$s is "Your order 1042" or "Parcel 2", %2$s a carrier such as "UPS" */
+          g_string_append_printf (text, _("%1$s could not be delivered; %2$s will try again."),
+                                  subject, carrier_name != NULL ? carrier_name : _("the carrier"));
         break;
 
       case WAYBILL_STATUS_EXCEPTION:
@@ -251,7 +255,10 @@ append_shipment (GString         *text,
         break;
 
       default:
-        if (location != NULL && due != NULL)
+        if (when == NULL)
+          /* Translators: %s is "Your order 1042" or "Parcel 2" */
+          g_string_append_printf (text, _("%s is on its way."), subject);
+        else if (location != NULL && due != NULL)
           /* Translators: %1$s is "Your order 1042" or "Parcel 2", %2$s a place such as
            * "Memphis, TN, US", %3$s a time such as "this morning" or "on Monday 1
            * December", %4$s a day such as "tomorrow" or "Thursday 4 December" */
