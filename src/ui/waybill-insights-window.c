@@ -26,6 +26,7 @@ struct _WaybillInsightsWindow
   GCancellable  *cancellable;
   gboolean       loading;
   gboolean       reload_pending;
+  guint          changed_id;
 
   GtkDropDown   *period_dropdown;
   GtkSpinner    *spinner;
@@ -39,6 +40,8 @@ struct _WaybillInsightsWindow
 };
 
 G_DEFINE_FINAL_TYPE (WaybillInsightsWindow, waybill_insights_window, ADW_TYPE_WINDOW)
+
+#define CHANGED_DELAY_MS 1000
 
 static void reload (WaybillInsightsWindow *self);
 
@@ -332,14 +335,28 @@ period_changed_cb (WaybillInsightsWindow *self)
   reload (self);
 }
 
-/* Another change while computing: compute again once done. */
-static void
-store_changed_cb (WaybillInsightsWindow *self)
+static gboolean
+changed_timeout_cb (gpointer user_data)
 {
+  WaybillInsightsWindow *self = user_data;
+
+  self->changed_id = 0;
   if (self->loading)
     self->reload_pending = TRUE;
   else
     reload (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* The refresher commits often, and 100,000 orders take a few hundred
+ * milliseconds to count: changes within a second are counted once, and a
+ * change while counting counts again once done. */
+static void
+store_changed_cb (WaybillInsightsWindow *self)
+{
+  if (self->changed_id == 0)
+    self->changed_id = g_timeout_add (CHANGED_DELAY_MS, changed_timeout_cb, self);
 }
 
 static void
@@ -347,6 +364,7 @@ waybill_insights_window_dispose (GObject *object)
 {
   WaybillInsightsWindow *self = WAYBILL_INSIGHTS_WINDOW (object);
 
+  g_clear_handle_id (&self->changed_id, g_source_remove);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->store);
@@ -435,7 +453,7 @@ waybill_insights_window_is_loading (WaybillInsightsWindow *self)
 {
   g_return_val_if_fail (WAYBILL_IS_INSIGHTS_WINDOW (self), FALSE);
 
-  return self->loading || self->reload_pending;
+  return self->loading || self->reload_pending || self->changed_id != 0;
 }
 
 /**
