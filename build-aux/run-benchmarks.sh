@@ -20,6 +20,7 @@ echo "demo.orders $(echo "$end - $start" | bc) s limit=30"
 "$build/src/waybill" demo --orders 1 --data-dir "$work/empty" >/dev/null 2>&1 || true
 
 WAYBILL_BINARY="$build/src/waybill" WAYBILL_BENCH_DATA_DIR="$work/big" "$build/tests/bench/bench-store"
+WAYBILL_BENCH_DATA_DIR="$work/big" "$build/tests/bench/bench-stats"
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 

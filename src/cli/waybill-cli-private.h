@@ -59,5 +59,11 @@ int             waybill_cli_import        (int                argc,
                                            char             **argv);
 int             waybill_cli_export        (int                argc,
                                            char             **argv);
+int             waybill_cli_reply         (int                argc,
+                                           char             **argv);
+int             waybill_cli_feedback      (int                argc,
+                                           char             **argv);
+int             waybill_cli_stats         (int                argc,
+                                           char             **argv);
 
 G_END_DECLS

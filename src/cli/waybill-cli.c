@@ -35,6 +35,9 @@ static const Verb verbs[] = {
   { "demo", N_("Fill an empty database with demo orders"), waybill_cli_demo },
   { "import", N_("Import orders from a shop’s CSV export or a Waybill export"), waybill_cli_import },
   { "export", N_("Export every order as CSV or JSON"), waybill_cli_export },
+  { "reply", N_("Print a reply for the customer on where their order is"), waybill_cli_reply },
+  { "feedback", N_("Record, import and list customers’ feedback"), waybill_cli_feedback },
+  { "stats", N_("Print on-time rates, transit days, exceptions and feedback"), waybill_cli_stats },
 };
 
 gboolean

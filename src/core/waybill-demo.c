@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "waybill-demo.h"
+#include "waybill-feedback.h"
 #include "waybill-tracking-number.h"
 
 /* Demo data: orders a small shop could have this week, over several
@@ -489,6 +490,93 @@ make_order (GRand          *rand,
   return g_steal_pointer (&order);
 }
 
+static const char * const good_comments[] = {
+  "Lovely, thank you!", "Arrived quickly and well packed.", "Exactly as pictured.",
+  "Great quality, will order again.", "", "Perfect gift, thanks.", "",
+};
+
+static const char * const poor_comments[] = {
+  "Took much longer than promised.", "The box was dented.", "Arrived late for the birthday.",
+  "", "Nobody told me it was delayed.",
+};
+
+/* Delivered parcels get the estimate the carrier had given (mostly met,
+ * some carriers worse than others), and many delivered orders get their
+ * customer's feedback a little later, so that insights have something to
+ * show.  These draws come from a generator of their own, so that the
+ * orders themselves stay what the seed always made. */
+static void
+add_estimates (GRand        *rand,
+               WaybillOrder *order)
+{
+  GPtrArray *shipments = waybill_order_get_shipments (order);
+
+  for (guint i = 0; i < shipments->len; i++)
+    {
+      WaybillShipment *shipment = g_ptr_array_index (shipments, i);
+      GDateTime *delivered = waybill_shipment_get_delivered_at (shipment);
+      const char *carrier = waybill_shipment_get_carrier (shipment);
+      g_autoptr(GDateTime) day = NULL;
+      g_autoptr(GDateTime) eta = NULL;
+      int late_in_ten = 1 + (int) (g_str_hash (carrier != NULL ? carrier : "") % 4);
+      int offset;
+
+      if (delivered == NULL || waybill_shipment_get_estimated_to (shipment) != NULL)
+        continue;
+
+      offset = g_rand_int_range (rand, 0, 10) < late_in_ten ? -g_rand_int_range (rand, 1, 3)
+                                                            : g_rand_int_range (rand, 0, 2);
+      day = g_date_time_add_days (delivered, offset);
+      eta = g_date_time_new_utc (g_date_time_get_year (day), g_date_time_get_month (day),
+                                 g_date_time_get_day_of_month (day), 18, 0, 0);
+      waybill_shipment_set_estimated_delivery (shipment, NULL, eta);
+    }
+}
+
+static gboolean
+add_feedback (WaybillStore  *store,
+              GRand         *rand,
+              WaybillOrder  *order,
+              GDateTime     *now,
+              GError       **error)
+{
+  GPtrArray *shipments = waybill_order_get_shipments (order);
+  WaybillShipment *shipment;
+  GDateTime *delivered;
+  GDateTime *eta;
+  g_autoptr(GDateTime) given = NULL;
+  g_autoptr(WaybillFeedback) feedback = NULL;
+  gboolean late;
+  guint rating;
+  const char *comment;
+  GTimeSpan span;
+
+  if (shipments->len == 0 || g_rand_int_range (rand, 0, 10) >= 7)
+    return TRUE;
+
+  shipment = g_ptr_array_index (shipments, 0);
+  delivered = waybill_shipment_get_delivered_at (shipment);
+  if (delivered == NULL)
+    return TRUE;
+
+  eta = waybill_shipment_get_estimated_to (shipment);
+  late = eta != NULL && g_date_time_compare (delivered, eta) > 0;
+  rating = late ? g_rand_int_range (rand, 1, 4) : g_rand_int_range (rand, 3, 6);
+  comment = rating >= 4 ? good_comments[g_rand_int_range (rand, 0, G_N_ELEMENTS (good_comments))]
+                        : poor_comments[g_rand_int_range (rand, 0, G_N_ELEMENTS (poor_comments))];
+  /* Some time between the delivery and now. */
+  span = g_date_time_difference (now, delivered);
+  if (span <= G_TIME_SPAN_MINUTE)
+    return TRUE;
+  given = g_date_time_add (delivered, (GTimeSpan) (g_rand_double (rand) * span));
+
+  feedback = waybill_feedback_new (waybill_order_get_id (order), rating, comment, given,
+                                   g_rand_int_range (rand, 0, 10) < 7 ? WAYBILL_FEEDBACK_SOURCE_SURVEY
+                                                                      : WAYBILL_FEEDBACK_SOURCE_STAFF);
+
+  return waybill_store_add_feedback (store, feedback, NULL, error);
+}
+
 /**
  * waybill_demo_fill:
  * @store: an empty store
@@ -506,6 +594,7 @@ waybill_demo_fill (WaybillStore  *store,
                    GError       **error)
 {
   g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
+  g_autoptr(GRand) extra = g_rand_new_with_seed (seed ^ 0x5eed);
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   gint64 existing;
 
@@ -535,7 +624,9 @@ waybill_demo_fill (WaybillStore  *store,
         scenario = &scenarios[g_rand_int_range (rand, 0, G_N_ELEMENTS (scenarios))];
 
       order = make_order (rand, i, scenario, now, min_events);
-      if (!waybill_store_create_order (store, order, error))
+      add_estimates (extra, order);
+      if (!waybill_store_create_order (store, order, error) ||
+          !add_feedback (store, extra, order, now, error))
         {
           waybill_store_rollback (store);
           return FALSE;

@@ -29,4 +29,14 @@ void      waybill_store_set_max_page_count  (WaybillStore *self,
                                              guint         max_pages);
 sqlite3  *waybill_store_get_db              (WaybillStore *self);
 
+/* For the store's sibling files (feedback, insights): a cached prepared
+ * statement, reset, and the store's way of turning an SQLite code into a
+ * GError. */
+sqlite3_stmt *waybill_store_prepare         (WaybillStore  *self,
+                                             const char    *sql,
+                                             GError       **error);
+void      waybill_store_set_error           (WaybillStore  *self,
+                                             GError       **error,
+                                             int            rc);
+
 G_END_DECLS

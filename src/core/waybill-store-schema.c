@@ -150,6 +150,21 @@ static const char * const migrations[] = {
   "  SELECT id, shipment_id, status, 0, announced_at FROM notifications;"
   "DROP TABLE notifications;"
   "ALTER TABLE notifications_by_change RENAME TO notifications;",
+  /* 5 -> 6: customers' feedback on their orders: a rating of 1 to 5, a
+   * comment, when it was given and where it came from (typed in by staff,
+   * or a survey answer imported from CSV).  The same answer imported
+   * twice is one row; insights read feedback by date. */
+  "CREATE TABLE feedback ("
+  "  id INTEGER PRIMARY KEY,"
+  "  order_id INTEGER NOT NULL REFERENCES orders (id) ON DELETE CASCADE,"
+  "  rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 5),"
+  "  comment TEXT NOT NULL DEFAULT '',"
+  "  given_at INTEGER NOT NULL,"
+  "  source TEXT NOT NULL CHECK (source IN ('staff', 'survey')),"
+  "  recorded_at INTEGER NOT NULL,"
+  "  UNIQUE (order_id, given_at, source, rating, comment)"
+  ");"
+  "CREATE INDEX feedback_given ON feedback (given_at);",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == WAYBILL_STORE_SCHEMA_VERSION);

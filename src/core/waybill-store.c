@@ -215,6 +215,26 @@ prepare (WaybillStore  *self,
   return stmt;
 }
 
+sqlite3_stmt *
+waybill_store_prepare (WaybillStore  *self,
+                       const char    *sql,
+                       GError       **error)
+{
+  g_return_val_if_fail (WAYBILL_IS_STORE (self), NULL);
+
+  return prepare (self, sql, error);
+}
+
+void
+waybill_store_set_error (WaybillStore  *self,
+                         GError       **error,
+                         int            rc)
+{
+  g_return_if_fail (WAYBILL_IS_STORE (self));
+
+  set_error (self, error, rc);
+}
+
 static void
 bind_text (sqlite3_stmt *stmt,
            int           index,

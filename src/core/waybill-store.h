@@ -61,7 +61,7 @@ typedef struct
 #define WAYBILL_ORDER_QUERY_INIT { WAYBILL_FILTER_ALL, WAYBILL_STATUS_INVALID, WAYBILL_SORT_NEWEST }
 
 /* The schema version this build writes; see waybill-store-schema.c. */
-#define WAYBILL_STORE_SCHEMA_VERSION 5
+#define WAYBILL_STORE_SCHEMA_VERSION 6
 
 #define WAYBILL_TYPE_STORE (waybill_store_get_type ())
 

@@ -10,6 +10,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "waybill-feedback.h"
 #include "waybill-format.h"
 #include "waybill-order-detail.h"
 #include "waybill-status-style.h"
@@ -36,6 +37,8 @@ struct _WaybillOrderDetail
   AdwActionRow *note_row;
   GtkBox       *stepper;
   GtkBox       *shipments_box;
+  AdwPreferencesGroup *feedback_group;
+  GPtrArray    *feedback_rows;
 };
 
 G_DEFINE_FINAL_TYPE (WaybillOrderDetail, waybill_order_detail, GTK_TYPE_WIDGET)
@@ -370,6 +373,7 @@ waybill_order_detail_finalize (GObject *object)
   WaybillOrderDetail *self = WAYBILL_ORDER_DETAIL (object);
 
   g_clear_pointer (&self->shipment_groups, g_ptr_array_unref);
+  g_clear_pointer (&self->feedback_rows, g_ptr_array_unref);
 
   G_OBJECT_CLASS (waybill_order_detail_parent_class)->finalize (object);
 }
@@ -440,13 +444,16 @@ waybill_order_detail_class_init (WaybillOrderDetailClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WaybillOrderDetail, note_row);
   gtk_widget_class_bind_template_child (widget_class, WaybillOrderDetail, stepper);
   gtk_widget_class_bind_template_child (widget_class, WaybillOrderDetail, shipments_box);
+  gtk_widget_class_bind_template_child (widget_class, WaybillOrderDetail, feedback_group);
 }
 
 static void
 waybill_order_detail_init (WaybillOrderDetail *self)
 {
   self->shipment_groups = g_ptr_array_new ();
+  self->feedback_rows = g_ptr_array_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
+  waybill_order_detail_set_feedback (self, NULL);
 }
 
 WaybillOrder *
@@ -468,4 +475,98 @@ waybill_order_detail_set_order (WaybillOrderDetail *self,
   g_set_object (&self->order, order);
   update (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ORDER]);
+}
+
+/**
+ * waybill_order_detail_set_feedback:
+ * @feedback: (nullable) (element-type WaybillFeedback): the order's
+ *   feedback, newest first
+ *
+ * Shows what the customer said about the order, under the summary.
+ */
+void
+waybill_order_detail_set_feedback (WaybillOrderDetail *self,
+                                   GPtrArray          *feedback)
+{
+  g_return_if_fail (WAYBILL_IS_ORDER_DETAIL (self));
+
+  for (guint i = 0; i < self->feedback_rows->len; i++)
+    adw_preferences_group_remove (self->feedback_group, g_ptr_array_index (self->feedback_rows, i));
+  g_ptr_array_set_size (self->feedback_rows, 0);
+
+  if (feedback == NULL || feedback->len == 0)
+    {
+      adw_preferences_group_set_description (self->feedback_group, _("No feedback from the customer yet"));
+      return;
+    }
+
+  adw_preferences_group_set_description (self->feedback_group, NULL);
+
+  for (guint i = 0; i < feedback->len; i++)
+    {
+      WaybillFeedback *item = g_ptr_array_index (feedback, i);
+      guint rating = waybill_feedback_get_rating (item);
+      const char *comment = waybill_feedback_get_comment (item);
+      g_autoptr(GDateTime) local = g_date_time_to_local (waybill_feedback_get_given_at (item));
+      g_autoptr(GString) stars = g_string_new (NULL);
+      g_autofree char *day = NULL;
+      g_autofree char *subtitle = NULL;
+      g_autofree char *accessible = NULL;
+      GtkWidget *row = adw_action_row_new ();
+
+      for (guint s = 1; s <= WAYBILL_FEEDBACK_MAX_RATING; s++)
+        g_string_append (stars, s <= rating ? "★" : "☆");
+
+      /* Translators: a date such as "Tue 3 Dec 2025", see strftime(3) */
+      day = g_date_time_format (local, _("%a %-d %b %Y"));
+      /* Translators: when feedback was given and where it came from, "Tue 3 Dec 2025 · Survey" */
+      subtitle = g_strdup_printf (_("%s · %s"), day,
+                                  waybill_feedback_source_get_label (waybill_feedback_get_source (item)));
+
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), *comment ? comment : stars->str);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 4);
+      if (*comment)
+        {
+          GtkWidget *label = gtk_label_new (stars->str);
+
+          gtk_widget_add_css_class (label, "rating-stars");
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
+        }
+
+      {
+        GtkWidget *remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
+
+        gtk_widget_add_css_class (remove, "flat");
+        gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
+        gtk_widget_set_tooltip_text (remove, _("Remove Feedback"));
+        gtk_accessible_update_property (GTK_ACCESSIBLE (remove), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                        _("Remove Feedback"), -1);
+        gtk_actionable_set_action_name (GTK_ACTIONABLE (remove), "order.remove-feedback");
+        gtk_actionable_set_action_target_value (GTK_ACTIONABLE (remove),
+                                                g_variant_new_int64 (waybill_feedback_get_id (item)));
+        adw_action_row_add_suffix (ADW_ACTION_ROW (row), remove);
+      }
+
+      accessible = g_strdup_printf (ngettext ("%u star: %s", "%u stars: %s", rating), rating,
+                                    *comment ? comment : subtitle);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
+
+      adw_preferences_group_add (self->feedback_group, row);
+      g_ptr_array_add (self->feedback_rows, row);
+    }
+}
+
+/**
+ * waybill_order_detail_get_feedback_group:
+ *
+ * Returns: (transfer none): the feedback section, for tests
+ */
+GtkWidget *
+waybill_order_detail_get_feedback_group (WaybillOrderDetail *self)
+{
+  g_return_val_if_fail (WAYBILL_IS_ORDER_DETAIL (self), NULL);
+
+  return GTK_WIDGET (self->feedback_group);
 }

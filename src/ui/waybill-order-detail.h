@@ -18,5 +18,8 @@ G_DECLARE_FINAL_TYPE (WaybillOrderDetail, waybill_order_detail, WAYBILL, ORDER_D
 WaybillOrder *waybill_order_detail_get_order (WaybillOrderDetail *self);
 void          waybill_order_detail_set_order (WaybillOrderDetail *self,
                                               WaybillOrder       *order);
+void          waybill_order_detail_set_feedback (WaybillOrderDetail *self,
+                                                 GPtrArray          *feedback);
+GtkWidget    *waybill_order_detail_get_feedback_group (WaybillOrderDetail *self);
 
 G_END_DECLS

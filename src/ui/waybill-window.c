@@ -13,7 +13,11 @@
 #include "waybill-format.h"
 #include "waybill-demo.h"
 #include "waybill-export-ui.h"
+#include "waybill-feedback.h"
+#include "waybill-feedback-dialog.h"
+#include "waybill-feedback-window.h"
 #include "waybill-import-window.h"
+#include "waybill-insights-window.h"
 #include "waybill-order-detail.h"
 #include "waybill-order-editor.h"
 #include "waybill-preferences-window.h"
@@ -21,6 +25,7 @@
 #include "waybill-order-row.h"
 #include "waybill-lookup-window.h"
 #include "waybill-tracking-number.h"
+#include "waybill-status-reply.h"
 #include "waybill-window.h"
 
 /* The main window: the order list on the left, the selected order on the
@@ -239,6 +244,8 @@ update_order_actions (WaybillWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "order.delete", order != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "order.edit", order != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "order.add-event", shipment != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "order.copy-status-reply", order != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "order.add-feedback", order != NULL);
 }
 
 static void
@@ -278,6 +285,24 @@ show_error (WaybillWindow *self,
   present_toast (self, toast);
 }
 
+/* What the customer said about the order, under its summary. */
+static void
+show_order_feedback (WaybillWindow *self,
+                     WaybillOrder  *order)
+{
+  g_autoptr(GPtrArray) feedback = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (order != NULL)
+    {
+      feedback = waybill_store_list_order_feedback (self->store, waybill_order_get_id (order), &error);
+      if (feedback == NULL)
+        g_warning ("Could not load the order’s feedback: %s", error->message);
+    }
+
+  waybill_order_detail_set_feedback (self->detail, feedback);
+}
+
 static void
 show_order (WaybillWindow *self,
             gint64         order_id)
@@ -306,6 +331,7 @@ show_order (WaybillWindow *self,
     }
 
   waybill_order_detail_set_order (self->detail, order);
+  show_order_feedback (self, order);
   g_set_object (&self->shown_order, order);
   update_order_actions (self);
 
@@ -1079,6 +1105,114 @@ preferences_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (waybill_preferences_window_new (GTK_WINDOW (self), self->settings)));
 }
 
+/* The reply staff paste into a chat: where the order is, in words. */
+static void
+copy_status_reply_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  WaybillWindow *self = WAYBILL_WINDOW (widget);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *text = NULL;
+
+  if (self->shown_order == NULL)
+    return;
+
+  text = waybill_status_reply_build (self->shown_order, now);
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), text);
+  show_toast (self, _("Reply copied"));
+}
+
+static void
+add_feedback_response_cb (WaybillFeedbackDialog *dialog,
+                          const char            *response,
+                          WaybillWindow         *self)
+{
+  g_autoptr(WaybillFeedback) feedback = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *comment = NULL;
+  gint64 order_id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (dialog), "order-id"));
+
+  if (g_strcmp0 (response, "save") != 0 || self->store == NULL ||
+      waybill_feedback_dialog_get_rating (dialog) == 0)
+    return;
+
+  comment = waybill_feedback_dialog_get_comment (dialog);
+  feedback = waybill_feedback_new (order_id, waybill_feedback_dialog_get_rating (dialog), comment, NULL,
+                                   WAYBILL_FEEDBACK_SOURCE_STAFF);
+  if (!waybill_store_add_feedback (self->store, feedback, NULL, &error))
+    {
+      show_error (self, error);
+      return;
+    }
+
+  if (self->selected_id == order_id)
+    show_order (self, order_id);
+  show_toast (self, _("Feedback saved"));
+}
+
+static void
+add_feedback_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  WaybillWindow *self = WAYBILL_WINDOW (widget);
+  GtkWidget *dialog;
+
+  if (self->shown_order == NULL)
+    return;
+
+  dialog = waybill_feedback_dialog_new (GTK_WINDOW (self), waybill_order_get_order_number (self->shown_order));
+  /* The order is remembered by id: the shown order may be reloaded meanwhile. */
+  g_object_set_data (G_OBJECT (dialog), "order-id",
+                     GSIZE_TO_POINTER (waybill_order_get_id (self->shown_order)));
+  g_signal_connect_object (dialog, "response", G_CALLBACK (add_feedback_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+remove_feedback_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  WaybillWindow *self = WAYBILL_WINDOW (widget);
+  g_autoptr(GError) error = NULL;
+
+  if (self->store == NULL)
+    return;
+
+  if (!waybill_store_delete_feedback (self->store, g_variant_get_int64 (parameter), &error))
+    {
+      show_error (self, error);
+      return;
+    }
+
+  show_order (self, self->selected_id);
+  show_toast (self, _("Feedback removed"));
+}
+
+static void
+insights_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  WaybillWindow *self = WAYBILL_WINDOW (widget);
+
+  if (self->store != NULL)
+    gtk_window_present (GTK_WINDOW (waybill_insights_window_new (GTK_WINDOW (self), self->store)));
+}
+
+static void
+feedback_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  WaybillWindow *self = WAYBILL_WINDOW (widget);
+
+  if (self->store != NULL)
+    gtk_window_present (GTK_WINDOW (waybill_feedback_window_new (GTK_WINDOW (self), self->store)));
+}
+
 static void
 load_demo_action (GtkWidget  *widget,
                   const char *action_name,
@@ -1204,6 +1338,11 @@ waybill_window_class_init (WaybillWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.import", NULL, import_action);
   gtk_widget_class_install_action (widget_class, "win.refresh", NULL, refresh_action);
   gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "win.insights", NULL, insights_action);
+  gtk_widget_class_install_action (widget_class, "win.feedback", NULL, feedback_action);
+  gtk_widget_class_install_action (widget_class, "order.copy-status-reply", NULL, copy_status_reply_action);
+  gtk_widget_class_install_action (widget_class, "order.add-feedback", NULL, add_feedback_action);
+  gtk_widget_class_install_action (widget_class, "order.remove-feedback", "x", remove_feedback_action);
   gtk_widget_class_install_action (widget_class, "order.edit", NULL, edit_order_action);
   gtk_widget_class_install_action (widget_class, "order.add-event", NULL, add_event_action);
   gtk_widget_class_install_property_action (widget_class, "win.sort", "sort");
