@@ -359,6 +359,19 @@ test_record_results (Fixture       *fixture,
   again = waybill_store_get_order (fixture->store, waybill_order_get_id (order), &error);
   g_assert_cmpint (waybill_order_get_display_status (again), ==, WAYBILL_STATUS_DELIVERED);
 
+  /* The same shipment without reading its events. */
+  {
+    g_autoptr(WaybillShipment) bare = waybill_store_get_shipment_without_events (fixture->store, sid, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpint (waybill_shipment_get_status (bare), ==, WAYBILL_STATUS_DELIVERED);
+    g_assert_cmpstr (waybill_shipment_get_signed_by (bare), ==, "FRONT DOOR");
+    g_assert_cmpuint (waybill_shipment_get_events (bare)->len, ==, 0);
+    g_assert_null (waybill_store_get_shipment_without_events (fixture->store, 987654, &error));
+    g_assert_error (error, WAYBILL_STORE_ERROR, WAYBILL_STORE_ERROR_NOT_FOUND);
+    g_clear_error (&error);
+  }
+
   /* A failure is counted and kept in words; a success clears it. */
   waybill_store_record_failure (fixture->store, sid, "UPS does not know this number", NULL, &error);
   g_assert_no_error (error);

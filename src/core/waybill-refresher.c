@@ -921,6 +921,10 @@ write_outcome (Pass       *pass,
   g_autoptr(GArray) remembered = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr(GPtrArray) failed = g_ptr_array_new_with_free_func ((GDestroyNotify) waybill_refresh_error_free);
   g_autoptr(GDateTime) checked_at = date_time_from_usec (outcome->checked_usec);
+  /* the results, recorded together after the loop: one summary per order */
+  g_autoptr(GArray) result_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GPtrArray) results = g_ptr_array_new ();
+  g_autofree WaybillStatus *previous = NULL;
   gint64 checked = outcome->checked_usec;
 
   if (!waybill_store_begin (self->store, error))
@@ -938,7 +942,7 @@ write_outcome (Pass       *pass,
 
       /* Deleted or edited while it was asked about: the answer is not
        * about this shipment any more. */
-      current = waybill_store_get_shipment (self->store, id, &local_error);
+      current = waybill_store_get_shipment_without_events (self->store, id, &local_error);
       if (current == NULL)
         {
           if (is_gone (local_error))
@@ -962,15 +966,11 @@ write_outcome (Pass       *pass,
                                (status == WAYBILL_STATUS_PENDING &&
                                 waybill_shipment_get_last_event_at (current) == NULL);
 
-          if (!waybill_store_record_result (self->store, id, reply->result, checked_at,
-                                            &record.previous, &local_error))
-            {
-              if (is_gone (local_error))
-                continue;
-              g_propagate_error (error, g_steal_pointer (&local_error));
-              goto failed;
-            }
+          /* The shipment was just read in this transaction: it is
+           * there when the results are recorded below. */
           g_array_append_val (recorded, record);
+          g_array_append_val (result_ids, id);
+          g_ptr_array_add (results, reply->result);
 
           if (interval_minutes (self, reply->result->status) > 0)
             next_usec = checked + interval_usec (self, reply->result->status);
@@ -1036,6 +1036,15 @@ write_outcome (Pass       *pass,
         }
     }
 
+  previous = g_new (WaybillStatus, MAX (results->len, 1));
+  if (results->len > 0 &&
+      !waybill_store_record_results (self->store, results->len, (const gint64 *) (gpointer) result_ids->data,
+                                     (WaybillTrackingResult * const *) results->pdata, checked_at,
+                                     previous, error))
+    goto failed;
+  for (guint i = 0; i < recorded->len; i++)
+    g_array_index (recorded, Recorded, i).previous = previous[i];
+
   if (!waybill_store_commit (self->store, error))
     return FALSE;
 
@@ -1052,7 +1061,7 @@ write_outcome (Pass       *pass,
       WaybillStatusChange *change;
       gboolean became_delayed;
 
-      shipment = waybill_store_get_shipment (self->store, record->shipment_id, NULL);
+      shipment = waybill_store_get_shipment_without_events (self->store, record->shipment_id, NULL);
       if (shipment == NULL)
         continue;
 
@@ -1334,10 +1343,12 @@ lane_batch_cb (GObject      *source,
     pass->report->offline = TRUE;
   set_progress (self, pass->report->checked, self->progress_total - n_offline);
 
+  /* The next request first: it is on its way while the answers are
+   * written. */
+  lane_pump (lane);
   if (now - pass->outcomes_since_usec >= (gint64) self->flush_interval * G_TIME_SPAN_SECOND)
     pass_flush (pass);
 
-  lane_pump (lane);
   pass_maybe_finish (pass);
 }
 

@@ -35,6 +35,8 @@ struct _WaybillStore
   gint64      data_version;
   guint       watch_id;
   gint64      delay_threshold;
+  /* UTC offset in seconds -> GTimeZone, for reading event times */
+  GHashTable *zones;
 };
 
 G_DEFINE_FINAL_TYPE (WaybillStore, waybill_store, G_TYPE_OBJECT)
@@ -82,6 +84,7 @@ waybill_store_finalize (GObject *object)
   if (self->db != NULL)
     sqlite3_close_v2 (self->db);
   g_clear_pointer (&self->path, g_free);
+  g_clear_pointer (&self->zones, g_hash_table_unref);
 
   G_OBJECT_CLASS (waybill_store_parent_class)->finalize (object);
 }
@@ -117,6 +120,7 @@ statement_free (gpointer data)
 static void
 waybill_store_init (WaybillStore *self)
 {
+  self->zones = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_time_zone_unref);
   self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, statement_free);
   self->delay_threshold = DEFAULT_DELAY_THRESHOLD;
 }
@@ -1846,15 +1850,11 @@ failed:
   return FALSE;
 }
 
-/**
- * waybill_store_get_shipment:
- *
- * Returns: (transfer full): the shipment with its events
- */
-WaybillShipment *
-waybill_store_get_shipment (WaybillStore  *self,
-                            gint64         shipment_id,
-                            GError       **error)
+static WaybillShipment *
+get_shipment (WaybillStore  *self,
+              gint64         shipment_id,
+              gboolean       with_events,
+              GError       **error)
 {
   g_autoptr(WaybillShipment) shipment = NULL;
   sqlite3_stmt *stmt;
@@ -1884,10 +1884,53 @@ waybill_store_get_shipment (WaybillStore  *self,
       return NULL;
     }
 
-  if (!waybill_store_load_events (self, shipment, error))
+  if (with_events && !waybill_store_load_events (self, shipment, error))
     return NULL;
 
   return g_steal_pointer (&shipment);
+}
+
+/**
+ * waybill_store_get_shipment:
+ *
+ * Returns: (transfer full): the shipment with its events
+ */
+WaybillShipment *
+waybill_store_get_shipment (WaybillStore  *self,
+                            gint64         shipment_id,
+                            GError       **error)
+{
+  return get_shipment (self, shipment_id, TRUE, error);
+}
+
+/**
+ * waybill_store_get_shipment_without_events:
+ *
+ * Like waybill_store_get_shipment(), without reading its events: for
+ * callers that look at the shipment's own columns only.
+ */
+WaybillShipment *
+waybill_store_get_shipment_without_events (WaybillStore  *self,
+                                           gint64         shipment_id,
+                                           GError       **error)
+{
+  return get_shipment (self, shipment_id, FALSE, error);
+}
+
+/* A time zone per UTC offset, made once: making one parses its name. */
+static GTimeZone *
+zone_for_offset (WaybillStore *self,
+                 gint32        offset)
+{
+  GTimeZone *zone = g_hash_table_lookup (self->zones, GINT_TO_POINTER (offset));
+
+  if (zone == NULL)
+    {
+      zone = g_time_zone_new_offset (offset);
+      g_hash_table_insert (self->zones, GINT_TO_POINTER (offset), zone);
+    }
+
+  return zone;
 }
 
 /**
@@ -1934,9 +1977,7 @@ waybill_store_load_events (WaybillStore     *self,
         }
       else
         {
-          g_autoptr(GTimeZone) tz = g_time_zone_new_offset (sqlite3_column_int (stmt, 2));
-
-          time = g_date_time_to_timezone (utc, tz);
+          time = g_date_time_to_timezone (utc, zone_for_offset (self, sqlite3_column_int (stmt, 2)));
         }
 
       event = waybill_tracking_event_new (time ?: utc,

@@ -37,6 +37,7 @@
  *   bench-refresh serve            the server; prints its URL, ends on EOF
  *   bench-refresh refresh DB       one refresher pass; prints ms and KiB
  *   bench-refresh bare N           one bare loop over N numbers; prints ms
+ *   bench-refresh database DB N    makes the database of N shipments
  * (the URL and credentials come from the WAYBILL_FEDEX_* variables). */
 
 #define TRACK_PATH "/track/v1/trackingnumbers"
@@ -410,6 +411,11 @@ main (int   argc,
     return refresh (argv[2]);
   if (argc > 2 && g_str_equal (argv[1], "bare"))
     return bare ((guint) atoi (argv[2]));
+  if (argc > 3 && g_str_equal (argv[1], "database"))
+    {
+      make_database (argv[2], (guint) atoi (argv[3]));
+      return 0;
+    }
 
   self_path = g_file_read_link ("/proc/self/exe", &error);
   g_assert_no_error (error);
