@@ -35,10 +35,11 @@
  * is asked, and a pass catches up when it returns.
  *
  * Announcing exactly once, also after a crash: answers wait in memory for
- * at most #WaybillRefresher:flush-interval seconds, then the waiting
- * batches are written (one transaction each) and their changes handed to
- * the notifier, which records what it announces in the store, all in one
- * go before the main loop runs again.  A process killed before the writes
+ * at most #WaybillRefresher:flush-interval seconds (or until answers for
+ * a few hundred shipments wait), then the waiting batches are written
+ * (one transaction each) and their changes handed to the notifier, which
+ * records what it announces in the store, all in one go before the main
+ * loop runs again.  A process killed before the writes
  * loses only answers, which the next pass asks again (nothing was
  * recorded, so a change is still a change); one killed after them has
  * nothing left to say.  Only a kill within those few milliseconds of
@@ -65,6 +66,11 @@
 #define RETRY_GAP      (60 * G_TIME_SPAN_SECOND)
 
 #define DEFAULT_FLUSH_INTERVAL 10
+/* Answers for this many shipments are written without waiting for the
+ * flush interval: a fast API (no rate limit, big batches) would otherwise
+ * pile up a whole pass of answers in memory and write them all at the end,
+ * instead of while the next requests are on their way. */
+#define FLUSH_MAX_SHIPMENTS 300
 
 #define LOCK_FILE_NAME "refresh.lock"
 
@@ -767,6 +773,8 @@ struct _Pass
   /* Outcome, not written yet */
   GPtrArray            *outcomes;
   gint64                outcomes_since_usec;
+  /* shipments in the waiting outcomes */
+  guint                 outcomes_shipments;
   GArray               *deferrals;
   WaybillRefreshReport *report;
   gboolean              cancelled;
@@ -1156,6 +1164,7 @@ pass_flush (Pass *pass)
 
   outcomes = g_steal_pointer (&pass->outcomes);
   pass->outcomes = g_ptr_array_new_with_free_func ((GDestroyNotify) outcome_free);
+  pass->outcomes_shipments = 0;
   changes = g_ptr_array_new_with_free_func ((GDestroyNotify) waybill_status_change_free);
   errors = g_ptr_array_new_with_free_func ((GDestroyNotify) waybill_refresh_error_free);
 
@@ -1346,7 +1355,9 @@ lane_batch_cb (GObject      *source,
   /* The next request first: it is on its way while the answers are
    * written. */
   lane_pump (lane);
-  if (now - pass->outcomes_since_usec >= (gint64) self->flush_interval * G_TIME_SPAN_SECOND)
+  pass->outcomes_shipments += outcome->shipments->len;
+  if (now - pass->outcomes_since_usec >= (gint64) self->flush_interval * G_TIME_SPAN_SECOND ||
+      pass->outcomes_shipments >= FLUSH_MAX_SHIPMENTS)
     pass_flush (pass);
 
   pass_maybe_finish (pass);
