@@ -27,6 +27,7 @@
  * memory.  Prints
  *   refresh.throughput VALUE shipments/s limit=VALUE ratio=VALUE
  *   refresh.rss VALUE MB
+ *   refresh.cpu VALUE s
  * with the medians of WAYBILL_BENCH_RUNS runs (default 5) of
  * WAYBILL_BENCH_SHIPMENTS shipments (default 10,000).
  *
@@ -35,7 +36,8 @@
  * inherits the other's connections, caches or memory:
  *   bench-refresh                  the whole benchmark
  *   bench-refresh serve            the server; prints its URL, ends on EOF
- *   bench-refresh refresh DB       one refresher pass; prints ms and KiB
+ *   bench-refresh refresh DB       one refresher pass; prints ms, the
+ *                                  number checked, KiB and CPU ms
  *   bench-refresh bare N           one bare loop over N numbers; prints ms
  *   bench-refresh database DB N    makes the database of N shipments
  * (the URL and credentials come from the WAYBILL_FEDEX_* variables). */
@@ -205,7 +207,9 @@ refresh (const char *db_path)
 
   g_assert_cmpuint (report->errors->len, ==, 0);
   getrusage (RUSAGE_SELF, &usage);
-  printf ("%.1f %u %ld\n", elapsed, report->checked, usage.ru_maxrss);
+  printf ("%.1f %u %ld %.1f\n", elapsed, report->checked, usage.ru_maxrss,
+          (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1000.0 +
+          (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1000.0);
 
   return 0;
 }
@@ -398,6 +402,7 @@ main (int   argc,
   g_autofree double *refresher = NULL;
   g_autofree double *limit = NULL;
   g_autofree double *rss = NULL;
+  g_autofree double *cpu = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GIOChannel) server_out = NULL;
   g_autofree char *url = NULL;
@@ -454,6 +459,7 @@ main (int   argc,
   refresher = g_new (double, runs);
   limit = g_new (double, runs);
   rss = g_new (double, runs);
+  cpu = g_new (double, runs);
   for (guint i = 0; i < runs; i++)
     for (guint side = 0; side < 2; side++)
       {
@@ -465,14 +471,16 @@ main (int   argc,
             double ms;
             guint checked;
             long kib;
+            double cpu_ms;
 
             g_remove (wal);
             copy_file (template, run_db);
             out = run_child (refresh_argv);
-            g_assert_cmpint (sscanf (out, "%lf %u %ld", &ms, &checked, &kib), ==, 3);
+            g_assert_cmpint (sscanf (out, "%lf %u %ld %lf", &ms, &checked, &kib, &cpu_ms), ==, 4);
             g_assert_cmpuint (checked, ==, n);
             refresher[i] = ms;
             rss[i] = kib / 1024.0;
+            cpu[i] = cpu_ms;
           }
         else
           {
@@ -493,6 +501,9 @@ main (int   argc,
   b = median (limit, runs);
   printf ("refresh.throughput %.0f shipments/s limit=%.0f ratio=%.2f\n", n / (r / 1000.0), n / (b / 1000.0), b / r);
   printf ("refresh.rss %.1f MB\n", median (rss, runs));
+  /* The refreshing process's own CPU time, which the noise of a shared
+   * machine moves less than the wall clock. */
+  printf ("refresh.cpu %.2f s\n", median (cpu, runs) / 1000.0);
 
   {
     g_autofree char *wal = g_strconcat (run_db, "-wal", NULL);
