@@ -22,6 +22,10 @@ echo "demo.orders $(echo "$end - $start" | bc) s limit=30"
 WAYBILL_BINARY="$build/src/waybill" WAYBILL_BENCH_DATA_DIR="$work/big" "$build/tests/bench/bench-store"
 WAYBILL_BENCH_DATA_DIR="$work/big" "$build/tests/bench/bench-stats"
 
+# 10,000 shipments refreshed against the fake FedEx API, beside a bare
+# libsoup loop (WAYBILL_BENCH_SHIPMENTS, WAYBILL_BENCH_RUNS).
+WAYBILL_BENCH_RUNS="$runs" "$build/tests/bench/bench-refresh"
+
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 
 # The window's first frame, beside the same with a (nearly) empty database.

@@ -1088,6 +1088,53 @@ test_rate_limit (Fixture       *f,
 
 }
 
+/* Answers pile up for at most a few hundred shipments, even within the
+ * flush interval: a fast API's answers are written (and announced) while
+ * the pass goes on, not all at its end. */
+static void
+count_early_changes_cb (WaybillRefresher    *refresher,
+                        WaybillStatusChange *change,
+                        guint               *early)
+{
+  if (waybill_refresher_get_progress_checked (refresher) < waybill_refresher_get_progress_total (refresher))
+    (*early)++;
+}
+
+static void
+test_flush_by_count (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(WaybillRefreshReport) report = NULL;
+  const guint n = 700;
+  guint early = 0;
+  gulong handler;
+
+  fake_carrier_server_set_handler (f->server, DHL_PATH, answer_dhl_in_transit, NULL);
+  waybill_store_begin (f->store, NULL);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *order = g_strdup_printf ("F-%u", i);
+      g_autofree char *number = g_strdup_printf ("JJD%017u", i);
+
+      add_shipment (f, order, "dhl-parcel-de", number);
+    }
+  waybill_store_commit (f->store, NULL);
+
+  /* The clock stands still: the flush interval never runs out. */
+  waybill_refresher_set_rate_limit (f->refresher, FALSE);
+  g_assert_cmpuint (waybill_refresher_get_flush_interval (f->refresher), >, 0);
+  handler = g_signal_connect (f->refresher, "status-changed", G_CALLBACK (count_early_changes_cb), &early);
+  report = run_pass (f, FALSE);
+  g_signal_handler_disconnect (f->refresher, handler);
+
+  g_assert_cmpuint (report->checked, ==, n);
+  g_assert_cmpuint (f->changes->len, ==, n);
+  /* Written in slices of at most a few hundred: two before the end. */
+  g_assert_cmpuint (early, >=, 2 * 300);
+  g_assert_cmpuint (early, <, n);
+  g_assert_cmpint (query_count (f->path, "SELECT count(*) FROM shipments WHERE status = 'in_transit' AND id > ?", 0), ==, n);
+}
+
 static void
 test_unlimited (Fixture       *f,
                 gconstpointer  data)
@@ -1868,6 +1915,7 @@ main (int   argc,
   ADD ("batches", test_batches);
   ADD ("rate-limit", test_rate_limit);
   ADD ("unlimited", test_unlimited);
+  ADD ("flush-by-count", test_flush_by_count);
   ADD ("retry-after", test_retry_after);
   ADD ("backoff", test_backoff);
   ADD ("empty-answers", test_empty_answers);

@@ -359,6 +359,19 @@ test_record_results (Fixture       *fixture,
   again = waybill_store_get_order (fixture->store, waybill_order_get_id (order), &error);
   g_assert_cmpint (waybill_order_get_display_status (again), ==, WAYBILL_STATUS_DELIVERED);
 
+  /* The same shipment without reading its events. */
+  {
+    g_autoptr(WaybillShipment) bare = waybill_store_get_shipment_without_events (fixture->store, sid, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpint (waybill_shipment_get_status (bare), ==, WAYBILL_STATUS_DELIVERED);
+    g_assert_cmpstr (waybill_shipment_get_signed_by (bare), ==, "FRONT DOOR");
+    g_assert_cmpuint (waybill_shipment_get_events (bare)->len, ==, 0);
+    g_assert_null (waybill_store_get_shipment_without_events (fixture->store, 987654, &error));
+    g_assert_error (error, WAYBILL_STORE_ERROR, WAYBILL_STORE_ERROR_NOT_FOUND);
+    g_clear_error (&error);
+  }
+
   /* A failure is counted and kept in words; a success clears it. */
   waybill_store_record_failure (fixture->store, sid, "UPS does not know this number", NULL, &error);
   g_assert_no_error (error);
@@ -372,6 +385,188 @@ test_record_results (Fixture       *fixture,
   shipment = waybill_store_get_shipment (fixture->store, sid, &error);
   g_assert_cmpuint (waybill_shipment_get_failure_count (shipment), ==, 0);
   g_assert_null (waybill_shipment_get_last_error (shipment));
+}
+
+/* Counts, in temporary tables of the test's connection, the writes a
+ * recording makes: order rows written with their whole summary, order rows
+ * written with their last update alone, and event rows inserted. */
+static void
+count_writes (WaybillStore *store)
+{
+  g_assert_cmpint (sqlite3_exec (waybill_store_get_db (store),
+                                 "CREATE TEMP TABLE writes (what TEXT);"
+                                 "CREATE TEMP TRIGGER count_summary AFTER UPDATE OF status ON orders "
+                                 "  BEGIN INSERT INTO writes VALUES ('summary'); END;"
+                                 "CREATE TEMP TRIGGER count_last_update AFTER UPDATE OF last_update ON orders "
+                                 "  BEGIN INSERT INTO writes VALUES ('last_update'); END;"
+                                 "CREATE TEMP TRIGGER count_events AFTER INSERT ON tracking_events "
+                                 "  BEGIN INSERT INTO writes VALUES ('event'); END;",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+}
+
+static gint64
+count_written (WaybillStore *store,
+               const char   *what)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM writes WHERE what = '%s'", what);
+
+  return query_int (store, sql);
+}
+
+static void
+forget_writes (WaybillStore *store)
+{
+  g_assert_cmpint (sqlite3_exec (waybill_store_get_db (store), "DELETE FROM writes", NULL, NULL, NULL), ==, SQLITE_OK);
+}
+
+static WaybillTrackingEvent *
+event_hours_ago (GDateTime     *now,
+                 int            hours,
+                 WaybillStatus  status,
+                 const char    *description)
+{
+  g_autoptr(GDateTime) time = g_date_time_add_hours (now, -hours);
+
+  return waybill_tracking_event_new (time, status, "X", description, "Memphis, TN, US");
+}
+
+/* Two shipments of one order in one batch: the order's summary is written
+ * once, and is what both shipments together make. */
+static void
+test_record_batch_same_order (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  g_autoptr(WaybillOrder) order = add_order (fixture->store, "3401", "Gus", NULL, "1Z999AA10123456784");
+  g_autoptr(WaybillShipment) second = waybill_shipment_new ("ups", "1Z999AA10000000009");
+  g_autoptr(WaybillTrackingResult) ahead = waybill_tracking_result_new (WAYBILL_STATUS_OUT_FOR_DELIVERY);
+  g_autoptr(WaybillTrackingResult) behind = waybill_tracking_result_new (WAYBILL_STATUS_IN_TRANSIT);
+  /* A day on, so that the events are newer than the order's own edits. */
+  g_autoptr(GDateTime) today = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) now = g_date_time_add_days (today, 1);
+  g_autoptr(GDateTime) soon = g_date_time_add_days (now, 1);
+  g_autoptr(GDateTime) later = g_date_time_add_days (now, 3);
+  g_autoptr(WaybillOrder) again = NULL;
+  g_autoptr(GError) error = NULL;
+  WaybillShipment *first = g_ptr_array_index (waybill_order_get_shipments (order), 0);
+  gint64 ids[2];
+  WaybillTrackingResult *results[2] = { ahead, behind };
+  WaybillStatus previous[2] = { WAYBILL_STATUS_INVALID, WAYBILL_STATUS_INVALID };
+  WaybillStatus statuses[2] = { WAYBILL_STATUS_OUT_FOR_DELIVERY, WAYBILL_STATUS_IN_TRANSIT };
+  WaybillOrderQuery in_transit = { WAYBILL_FILTER_ALL, WAYBILL_STATUS_IN_TRANSIT, WAYBILL_SORT_NEWEST };
+  g_autofree char *status = NULL;
+
+  waybill_store_add_shipment (fixture->store, waybill_order_get_id (order), second, &error);
+  g_assert_no_error (error);
+  ids[0] = waybill_shipment_get_id (first);
+  ids[1] = waybill_shipment_get_id (second);
+
+  g_ptr_array_add (ahead->events, event_hours_ago (now, 1, WAYBILL_STATUS_OUT_FOR_DELIVERY, "On the van"));
+  ahead->estimated_to = g_date_time_ref (later);
+  g_ptr_array_add (behind->events, event_hours_ago (now, 5, WAYBILL_STATUS_IN_TRANSIT, "Left the hub"));
+  behind->estimated_to = g_date_time_ref (soon);
+
+  count_writes (fixture->store);
+  waybill_store_record_results (fixture->store, 2, ids, results, now, previous, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (previous[0], ==, WAYBILL_STATUS_PENDING);
+  g_assert_cmpint (previous[1], ==, WAYBILL_STATUS_PENDING);
+  g_assert_cmpint (count_written (fixture->store, "summary"), ==, 1);
+  g_assert_cmpint (count_written (fixture->store, "event"), ==, 2);
+
+  /* The least advanced shipment, the soonest delivery, the newest event. */
+  status = query_text (fixture->store, "SELECT status FROM orders WHERE order_number = '3401'");
+  g_assert_cmpstr (status, ==, waybill_status_to_id (waybill_status_for_order (WAYBILL_STATUS_SHIPPED, statuses, 2)));
+  g_assert_cmpstr (status, ==, "in_transit");
+  g_assert_cmpint (query_int (fixture->store, "SELECT eta FROM orders WHERE order_number = '3401'"), ==,
+                   g_date_time_to_unix (soon));
+  g_assert_cmpint (query_int (fixture->store, "SELECT last_update FROM orders WHERE order_number = '3401'"), ==,
+                   g_date_time_to_unix (now) - 3600);
+  again = waybill_store_get_order (fixture->store, waybill_order_get_id (order), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (waybill_order_get_display_status (again), ==, WAYBILL_STATUS_IN_TRANSIT);
+  g_assert_false (waybill_order_get_delayed (again));
+  g_assert_cmpint (waybill_store_count_orders (fixture->store, &in_transit, &error), ==, 1);
+
+  /* The same shipment twice in a batch: the later result wins and the
+   * earlier one is its "previous". */
+  {
+    g_autoptr(WaybillTrackingResult) delivered = waybill_tracking_result_new (WAYBILL_STATUS_DELIVERED);
+    gint64 same[3] = { ids[1], ids[1], ids[0] };
+    WaybillTrackingResult *three[3] = { behind, delivered, delivered };
+    WaybillStatus before[3];
+
+    g_ptr_array_add (delivered->events, event_hours_ago (now, 0, WAYBILL_STATUS_DELIVERED, "Delivered"));
+    forget_writes (fixture->store);
+    waybill_store_record_results (fixture->store, 3, same, three, now, before, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (before[0], ==, WAYBILL_STATUS_IN_TRANSIT);
+    g_assert_cmpint (before[1], ==, WAYBILL_STATUS_IN_TRANSIT);
+    g_assert_cmpint (before[2], ==, WAYBILL_STATUS_OUT_FOR_DELIVERY);
+    g_assert_cmpint (count_written (fixture->store, "summary"), ==, 1);
+    g_clear_object (&again);
+    again = waybill_store_get_order (fixture->store, waybill_order_get_id (order), &error);
+    g_assert_cmpint (waybill_order_get_display_status (again), ==, WAYBILL_STATUS_DELIVERED);
+    /* Delivered shipments have no estimated delivery left to show. */
+    g_assert_cmpint (query_int (fixture->store, "SELECT eta IS NULL FROM orders WHERE order_number = '3401'"), ==, 1);
+    g_assert_cmpint (waybill_store_count_orders (fixture->store, &in_transit, &error), ==, 0);
+  }
+}
+
+/* An answer that says nothing new writes no event and leaves the order
+ * row alone (its columns are in the list's indexes); one with only a new
+ * event writes the order's last update alone. */
+static void
+test_record_unchanged_writes_nothing (Fixture       *fixture,
+                                      gconstpointer  data)
+{
+  g_autoptr(WaybillOrder) order = add_order (fixture->store, "3501", "Hana", NULL, "1Z999AA10123456784");
+  g_autoptr(WaybillTrackingResult) result = waybill_tracking_result_new (WAYBILL_STATUS_IN_TRANSIT);
+  g_autoptr(GDateTime) today = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) now = g_date_time_add_days (today, 1);
+  g_autoptr(GDateTime) checked = g_date_time_add_minutes (now, 30);
+  g_autoptr(GDateTime) eta = g_date_time_add_days (now, 2);
+  g_autoptr(WaybillShipment) shipment = NULL;
+  g_autoptr(GError) error = NULL;
+  WaybillShipment *s = g_ptr_array_index (waybill_order_get_shipments (order), 0);
+  gint64 sid = waybill_shipment_get_id (s);
+  WaybillStatus previous = WAYBILL_STATUS_INVALID;
+
+  g_ptr_array_add (result->events, event_hours_ago (now, 3, WAYBILL_STATUS_IN_TRANSIT, "Departed"));
+  result->estimated_to = g_date_time_ref (eta);
+  waybill_store_record_result (fixture->store, sid, result, now, NULL, &error);
+  g_assert_no_error (error);
+
+  count_writes (fixture->store);
+  waybill_store_record_result (fixture->store, sid, result, checked, &previous, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (previous, ==, WAYBILL_STATUS_IN_TRANSIT);
+  g_assert_cmpint (count_written (fixture->store, "event"), ==, 0);
+  g_assert_cmpint (count_written (fixture->store, "summary"), ==, 0);
+  g_assert_cmpint (count_written (fixture->store, "last_update"), ==, 0);
+  /* The check itself is kept. */
+  shipment = waybill_store_get_shipment (fixture->store, sid, &error);
+  g_assert_cmpint (g_date_time_to_unix (waybill_shipment_get_last_checked (shipment)), ==,
+                   g_date_time_to_unix (checked));
+
+  /* A new event, same status and estimate: the last update alone. */
+  g_ptr_array_add (result->events, event_hours_ago (now, 1, WAYBILL_STATUS_IN_TRANSIT, "Arrived"));
+  waybill_store_record_result (fixture->store, sid, result, checked, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (count_written (fixture->store, "event"), ==, 1);
+  g_assert_cmpint (count_written (fixture->store, "summary"), ==, 0);
+  g_assert_cmpint (count_written (fixture->store, "last_update"), ==, 1);
+  g_assert_cmpint (query_int (fixture->store, "SELECT last_update FROM orders WHERE order_number = '3501'"), ==,
+                   g_date_time_to_unix (now) - 3600);
+
+  /* A new estimate: the whole summary. */
+  forget_writes (fixture->store);
+  g_clear_pointer (&result->estimated_to, g_date_time_unref);
+  result->estimated_to = g_date_time_add_days (now, 4);
+  waybill_store_record_result (fixture->store, sid, result, checked, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (count_written (fixture->store, "summary"), ==, 1);
+  g_assert_cmpint (query_int (fixture->store, "SELECT eta FROM orders WHERE order_number = '3501'"), ==,
+                   g_date_time_to_unix (result->estimated_to));
 }
 
 static void
@@ -1084,6 +1279,8 @@ main (int   argc,
   ADD ("shipments", test_shipments);
   ADD ("record-results", test_record_results);
   ADD ("record-batch-is-atomic", test_record_batch_is_atomic);
+  ADD ("record-batch-same-order", test_record_batch_same_order);
+  ADD ("record-unchanged-writes-nothing", test_record_unchanged_writes_nothing);
   ADD ("delayed-flag", test_delayed_flag);
   ADD ("manual-event", test_manual_event);
   ADD ("announced-once", test_announced_once);

@@ -35,10 +35,11 @@
  * is asked, and a pass catches up when it returns.
  *
  * Announcing exactly once, also after a crash: answers wait in memory for
- * at most #WaybillRefresher:flush-interval seconds, then the waiting
- * batches are written (one transaction each) and their changes handed to
- * the notifier, which records what it announces in the store, all in one
- * go before the main loop runs again.  A process killed before the writes
+ * at most #WaybillRefresher:flush-interval seconds (or until answers for
+ * a few hundred shipments wait), then the waiting batches are written
+ * (one transaction each) and their changes handed to the notifier, which
+ * records what it announces in the store, all in one go before the main
+ * loop runs again.  A process killed before the writes
  * loses only answers, which the next pass asks again (nothing was
  * recorded, so a change is still a change); one killed after them has
  * nothing left to say.  Only a kill within those few milliseconds of
@@ -65,6 +66,11 @@
 #define RETRY_GAP      (60 * G_TIME_SPAN_SECOND)
 
 #define DEFAULT_FLUSH_INTERVAL 10
+/* Answers for this many shipments are written without waiting for the
+ * flush interval: a fast API (no rate limit, big batches) would otherwise
+ * pile up a whole pass of answers in memory and write them all at the end,
+ * instead of while the next requests are on their way. */
+#define FLUSH_MAX_SHIPMENTS 300
 
 #define LOCK_FILE_NAME "refresh.lock"
 
@@ -767,6 +773,8 @@ struct _Pass
   /* Outcome, not written yet */
   GPtrArray            *outcomes;
   gint64                outcomes_since_usec;
+  /* shipments in the waiting outcomes */
+  guint                 outcomes_shipments;
   GArray               *deferrals;
   WaybillRefreshReport *report;
   gboolean              cancelled;
@@ -921,6 +929,10 @@ write_outcome (Pass       *pass,
   g_autoptr(GArray) remembered = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr(GPtrArray) failed = g_ptr_array_new_with_free_func ((GDestroyNotify) waybill_refresh_error_free);
   g_autoptr(GDateTime) checked_at = date_time_from_usec (outcome->checked_usec);
+  /* the results, recorded together after the loop: one summary per order */
+  g_autoptr(GArray) result_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GPtrArray) results = g_ptr_array_new ();
+  g_autofree WaybillStatus *previous = NULL;
   gint64 checked = outcome->checked_usec;
 
   if (!waybill_store_begin (self->store, error))
@@ -938,7 +950,7 @@ write_outcome (Pass       *pass,
 
       /* Deleted or edited while it was asked about: the answer is not
        * about this shipment any more. */
-      current = waybill_store_get_shipment (self->store, id, &local_error);
+      current = waybill_store_get_shipment_without_events (self->store, id, &local_error);
       if (current == NULL)
         {
           if (is_gone (local_error))
@@ -962,15 +974,11 @@ write_outcome (Pass       *pass,
                                (status == WAYBILL_STATUS_PENDING &&
                                 waybill_shipment_get_last_event_at (current) == NULL);
 
-          if (!waybill_store_record_result (self->store, id, reply->result, checked_at,
-                                            &record.previous, &local_error))
-            {
-              if (is_gone (local_error))
-                continue;
-              g_propagate_error (error, g_steal_pointer (&local_error));
-              goto failed;
-            }
+          /* The shipment was just read in this transaction: it is
+           * there when the results are recorded below. */
           g_array_append_val (recorded, record);
+          g_array_append_val (result_ids, id);
+          g_ptr_array_add (results, reply->result);
 
           if (interval_minutes (self, reply->result->status) > 0)
             next_usec = checked + interval_usec (self, reply->result->status);
@@ -1036,6 +1044,15 @@ write_outcome (Pass       *pass,
         }
     }
 
+  previous = g_new (WaybillStatus, MAX (results->len, 1));
+  if (results->len > 0 &&
+      !waybill_store_record_results (self->store, results->len, (const gint64 *) (gpointer) result_ids->data,
+                                     (WaybillTrackingResult * const *) results->pdata, checked_at,
+                                     previous, error))
+    goto failed;
+  for (guint i = 0; i < recorded->len; i++)
+    g_array_index (recorded, Recorded, i).previous = previous[i];
+
   if (!waybill_store_commit (self->store, error))
     return FALSE;
 
@@ -1052,7 +1069,7 @@ write_outcome (Pass       *pass,
       WaybillStatusChange *change;
       gboolean became_delayed;
 
-      shipment = waybill_store_get_shipment (self->store, record->shipment_id, NULL);
+      shipment = waybill_store_get_shipment_without_events (self->store, record->shipment_id, NULL);
       if (shipment == NULL)
         continue;
 
@@ -1147,6 +1164,7 @@ pass_flush (Pass *pass)
 
   outcomes = g_steal_pointer (&pass->outcomes);
   pass->outcomes = g_ptr_array_new_with_free_func ((GDestroyNotify) outcome_free);
+  pass->outcomes_shipments = 0;
   changes = g_ptr_array_new_with_free_func ((GDestroyNotify) waybill_status_change_free);
   errors = g_ptr_array_new_with_free_func ((GDestroyNotify) waybill_refresh_error_free);
 
@@ -1334,10 +1352,14 @@ lane_batch_cb (GObject      *source,
     pass->report->offline = TRUE;
   set_progress (self, pass->report->checked, self->progress_total - n_offline);
 
-  if (now - pass->outcomes_since_usec >= (gint64) self->flush_interval * G_TIME_SPAN_SECOND)
+  /* The next request first: it is on its way while the answers are
+   * written. */
+  lane_pump (lane);
+  pass->outcomes_shipments += outcome->shipments->len;
+  if (now - pass->outcomes_since_usec >= (gint64) self->flush_interval * G_TIME_SPAN_SECOND ||
+      pass->outcomes_shipments >= FLUSH_MAX_SHIPMENTS)
     pass_flush (pass);
 
-  lane_pump (lane);
   pass_maybe_finish (pass);
 }
 

@@ -35,6 +35,8 @@ struct _WaybillStore
   gint64      data_version;
   guint       watch_id;
   gint64      delay_threshold;
+  /* UTC offset in seconds -> GTimeZone, for reading event times */
+  GHashTable *zones;
 };
 
 G_DEFINE_FINAL_TYPE (WaybillStore, waybill_store, G_TYPE_OBJECT)
@@ -82,6 +84,7 @@ waybill_store_finalize (GObject *object)
   if (self->db != NULL)
     sqlite3_close_v2 (self->db);
   g_clear_pointer (&self->path, g_free);
+  g_clear_pointer (&self->zones, g_hash_table_unref);
 
   G_OBJECT_CLASS (waybill_store_parent_class)->finalize (object);
 }
@@ -117,6 +120,7 @@ statement_free (gpointer data)
 static void
 waybill_store_init (WaybillStore *self)
 {
+  self->zones = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_time_zone_unref);
   self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, statement_free);
   self->delay_threshold = DEFAULT_DELAY_THRESHOLD;
 }
@@ -1168,12 +1172,19 @@ refresh_order_summary_full (WaybillStore  *self,
   gint64 eta = G_MAXINT64;
   gint64 last_update = 0;
   gboolean found = FALSE;
+  g_autofree char *old_status = NULL;
+  gboolean old_delayed = FALSE;
+  /* G_MAXINT64 for NULL, as eta below */
+  gint64 old_eta = G_MAXINT64;
+  gint64 old_last_update = -1;
   sqlite3_stmt *stmt;
   int rc;
 
-  /* One query for the order's stage and all its shipments. */
+  /* One query for the order's stage, its summary as stored and all its
+   * shipments. */
   stmt = prepare (self, "SELECT o.stage, o.updated, s.status, s.delayed, "
-                        "  coalesce (s.estimated_to, s.estimated_from), s.last_event_at, s.id "
+                        "  coalesce (s.estimated_to, s.estimated_from), s.last_event_at, s.id, "
+                        "  o.status, o.delayed, o.eta, o.last_update "
                         "FROM orders o LEFT JOIN shipments s ON s.order_id = o.id "
                         "WHERE o.id = ?", error);
   if (stmt == NULL)
@@ -1183,6 +1194,15 @@ refresh_order_summary_full (WaybillStore  *self,
     {
       WaybillStatus s;
 
+      if (!found)
+        {
+          old_status = g_strdup (column_text (stmt, 7));
+          old_delayed = sqlite3_column_int (stmt, 8) != 0;
+          if (sqlite3_column_type (stmt, 9) != SQLITE_NULL)
+            old_eta = sqlite3_column_int64 (stmt, 9);
+          if (sqlite3_column_type (stmt, 10) != SQLITE_NULL)
+            old_last_update = sqlite3_column_int64 (stmt, 10);
+        }
       found = TRUE;
       stage = column_status (stmt, 0, WAYBILL_STATUS_RECEIVED);
       last_update = MAX (last_update, sqlite3_column_int64 (stmt, 1));
@@ -1215,18 +1235,37 @@ refresh_order_summary_full (WaybillStore  *self,
   status = waybill_status_for_order (stage, (WaybillStatus *) (gpointer) statuses->data,
                                      statuses->len);
 
-  stmt = prepare (self, "UPDATE orders SET status = ?, delayed = ?, eta = ?, last_update = ? "
-                        "WHERE id = ?", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, waybill_status_to_id (status), -1, SQLITE_STATIC);
-  sqlite3_bind_int (stmt, 2, delayed);
-  if (eta != G_MAXINT64)
-    sqlite3_bind_int64 (stmt, 3, eta);
-  sqlite3_bind_int64 (stmt, 4, last_update);
-  sqlite3_bind_int64 (stmt, 5, order_id);
-  if (!step_done (self, stmt, error))
-    return FALSE;
+  /* Every summary column is in one of the list's indexes: a column
+   * written, even with its old value, rewrites the index entries.  So
+   * nothing is written when nothing changed, and only the last update
+   * (one index) when only that changed, as after most tracking results. */
+  if (g_strcmp0 (old_status, waybill_status_to_id (status)) != 0 ||
+      old_delayed != delayed ||
+      old_eta != eta)
+    {
+      stmt = prepare (self, "UPDATE orders SET status = ?, delayed = ?, eta = ?, last_update = ? "
+                            "WHERE id = ?", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, waybill_status_to_id (status), -1, SQLITE_STATIC);
+      sqlite3_bind_int (stmt, 2, delayed);
+      if (eta != G_MAXINT64)
+        sqlite3_bind_int64 (stmt, 3, eta);
+      sqlite3_bind_int64 (stmt, 4, last_update);
+      sqlite3_bind_int64 (stmt, 5, order_id);
+      if (!step_done (self, stmt, error))
+        return FALSE;
+    }
+  else if (old_last_update != last_update)
+    {
+      stmt = prepare (self, "UPDATE orders SET last_update = ? WHERE id = ?", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, last_update);
+      sqlite3_bind_int64 (stmt, 2, order_id);
+      if (!step_done (self, stmt, error))
+        return FALSE;
+    }
 
   if (!update_search)
     return TRUE;
@@ -1831,15 +1870,11 @@ failed:
   return FALSE;
 }
 
-/**
- * waybill_store_get_shipment:
- *
- * Returns: (transfer full): the shipment with its events
- */
-WaybillShipment *
-waybill_store_get_shipment (WaybillStore  *self,
-                            gint64         shipment_id,
-                            GError       **error)
+static WaybillShipment *
+get_shipment (WaybillStore  *self,
+              gint64         shipment_id,
+              gboolean       with_events,
+              GError       **error)
 {
   g_autoptr(WaybillShipment) shipment = NULL;
   sqlite3_stmt *stmt;
@@ -1869,10 +1904,53 @@ waybill_store_get_shipment (WaybillStore  *self,
       return NULL;
     }
 
-  if (!waybill_store_load_events (self, shipment, error))
+  if (with_events && !waybill_store_load_events (self, shipment, error))
     return NULL;
 
   return g_steal_pointer (&shipment);
+}
+
+/**
+ * waybill_store_get_shipment:
+ *
+ * Returns: (transfer full): the shipment with its events
+ */
+WaybillShipment *
+waybill_store_get_shipment (WaybillStore  *self,
+                            gint64         shipment_id,
+                            GError       **error)
+{
+  return get_shipment (self, shipment_id, TRUE, error);
+}
+
+/**
+ * waybill_store_get_shipment_without_events:
+ *
+ * Like waybill_store_get_shipment(), without reading its events: for
+ * callers that look at the shipment's own columns only.
+ */
+WaybillShipment *
+waybill_store_get_shipment_without_events (WaybillStore  *self,
+                                           gint64         shipment_id,
+                                           GError       **error)
+{
+  return get_shipment (self, shipment_id, FALSE, error);
+}
+
+/* A time zone per UTC offset, made once: making one parses its name. */
+static GTimeZone *
+zone_for_offset (WaybillStore *self,
+                 gint32        offset)
+{
+  GTimeZone *zone = g_hash_table_lookup (self->zones, GINT_TO_POINTER (offset));
+
+  if (zone == NULL)
+    {
+      zone = g_time_zone_new_offset (offset);
+      g_hash_table_insert (self->zones, GINT_TO_POINTER (offset), zone);
+    }
+
+  return zone;
 }
 
 /**
@@ -1919,9 +1997,7 @@ waybill_store_load_events (WaybillStore     *self,
         }
       else
         {
-          g_autoptr(GTimeZone) tz = g_time_zone_new_offset (sqlite3_column_int (stmt, 2));
-
-          time = g_date_time_to_timezone (utc, tz);
+          time = g_date_time_to_timezone (utc, zone_for_offset (self, sqlite3_column_int (stmt, 2)));
         }
 
       event = waybill_tracking_event_new (time ?: utc,
@@ -2021,25 +2097,56 @@ compute_delayed (WaybillStatus status,
   return FALSE;
 }
 
+/* Records one result.  Adds the shipment's order to @touched when what the
+ * order's summary is made of (status, delayed, estimated delivery, newest
+ * event) changed; the caller brings those summaries up to date once per
+ * order. */
 static gboolean
 record_one (WaybillStore                *self,
             gint64                       shipment_id,
             const WaybillTrackingResult *result,
             gint64                       checked,
             WaybillStatus               *out_previous,
+            GArray                      *touched,
             GError                     **error)
 {
   sqlite3_stmt *stmt;
-  gint64 order_id = 0;
-  gint64 last_event = 0;
-  gint64 eta = 0;
-  WaybillStatus previous = WAYBILL_STATUS_PENDING;
+  gint64 order_id;
+  gint64 last_event, old_last_event;
+  gint64 eta = 0, old_eta;
+  gboolean delayed, old_delayed;
+  WaybillStatus previous;
+  int rc;
 
-  if (!shipment_owner (self, shipment_id, &order_id, &previous, &last_event, error) ||
-      !insert_events (self, shipment_id, result->events, error))
+  stmt = prepare (self, "SELECT order_id, status, coalesce (last_event_at, 0), delayed, "
+                        "  coalesce (estimated_to, estimated_from, 0) "
+                        "FROM shipments WHERE id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, shipment_id);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      if (rc == SQLITE_DONE)
+        g_set_error (error, WAYBILL_STORE_ERROR, WAYBILL_STORE_ERROR_NOT_FOUND,
+                     _("The shipment no longer exists"));
+      else
+        set_error (self, error, rc);
+      sqlite3_reset (stmt);
+      return FALSE;
+    }
+  order_id = sqlite3_column_int64 (stmt, 0);
+  previous = column_status (stmt, 1, WAYBILL_STATUS_PENDING);
+  old_last_event = sqlite3_column_int64 (stmt, 2);
+  old_delayed = sqlite3_column_int (stmt, 3) != 0;
+  old_eta = sqlite3_column_int64 (stmt, 4);
+  sqlite3_reset (stmt);
+
+  if (!insert_events (self, shipment_id, result->events, error))
     return FALSE;
 
   /* The newest event: the stored one or a new one. */
+  last_event = old_last_event;
   for (guint i = 0; i < result->events->len; i++)
     last_event = MAX (last_event, event_stamp (g_ptr_array_index (result->events, i)));
 
@@ -2047,7 +2154,9 @@ record_one (WaybillStore                *self,
     eta = g_date_time_to_unix (result->estimated_to);
   else if (result->estimated_from != NULL)
     eta = g_date_time_to_unix (result->estimated_from);
+  delayed = compute_delayed (result->status, eta, last_event, checked, self->delay_threshold);
 
+  /* No index holds these columns: the update touches the row alone. */
   stmt = prepare (self,
                   "UPDATE shipments SET status = ?, sub_status = ?, exception_reason = ?, "
                   "  estimated_from = ?, estimated_to = ?, delivered_at = ?, signed_by = ?, "
@@ -2067,17 +2176,28 @@ record_one (WaybillStore                *self,
   if (last_event > 0)
     sqlite3_bind_int64 (stmt, 8, last_event);
   sqlite3_bind_int64 (stmt, 9, checked);
-  sqlite3_bind_int (stmt, 10, compute_delayed (result->status, eta, last_event, checked,
-                                               self->delay_threshold));
+  sqlite3_bind_int (stmt, 10, delayed);
   sqlite3_bind_int64 (stmt, 11, shipment_id);
-  if (!step_done (self, stmt, error) ||
-      !refresh_order_status (self, order_id, error))
+  if (!step_done (self, stmt, error))
     return FALSE;
+
+  if (result->status != previous || delayed != old_delayed || eta != old_eta ||
+      last_event != old_last_event)
+    g_array_append_val (touched, order_id);
 
   if (out_previous != NULL)
     *out_previous = previous;
 
   return TRUE;
+}
+
+static int
+compare_int64 (gconstpointer a,
+               gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return x < y ? -1 : x > y;
 }
 
 /**
@@ -2101,6 +2221,7 @@ waybill_store_record_results (WaybillStore                 *self,
                               WaybillStatus                *out_previous,
                               GError                      **error)
 {
+  g_autoptr(GArray) touched = NULL;
   gint64 checked;
 
   g_return_val_if_fail (WAYBILL_IS_STORE (self), FALSE);
@@ -2108,22 +2229,36 @@ waybill_store_record_results (WaybillStore                 *self,
 
   checked = checked_at != NULL ? g_date_time_to_unix (checked_at) : now_unix ();
 
+  for (guint i = 0; i < n_results; i++)
+    g_return_val_if_fail (results[i] != NULL, FALSE);
+
   if (!waybill_store_begin (self, error))
     return FALSE;
 
+  touched = g_array_new (FALSE, FALSE, sizeof (gint64));
   for (guint i = 0; i < n_results; i++)
-    {
-      g_return_val_if_fail (results[i] != NULL, FALSE);
+    if (!record_one (self, shipment_ids[i], results[i], checked,
+                     out_previous != NULL ? &out_previous[i] : NULL, touched, error))
+      goto failed;
 
-      if (!record_one (self, shipment_ids[i], results[i], checked,
-                       out_previous != NULL ? &out_previous[i] : NULL, error))
-        {
-          waybill_store_rollback (self);
-          return FALSE;
-        }
+  /* Each order's summary once, however many of its shipments the batch
+   * has, in id order (neighbours in the table and its indexes). */
+  g_array_sort (touched, compare_int64);
+  for (guint i = 0; i < touched->len; i++)
+    {
+      gint64 order_id = g_array_index (touched, gint64, i);
+
+      if (i > 0 && order_id == g_array_index (touched, gint64, i - 1))
+        continue;
+      if (!refresh_order_status (self, order_id, error))
+        goto failed;
     }
 
   return waybill_store_commit (self, error);
+
+failed:
+  waybill_store_rollback (self);
+  return FALSE;
 }
 
 gboolean

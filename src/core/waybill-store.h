@@ -126,6 +126,10 @@ gboolean          waybill_store_remove_shipment    (WaybillStore             *se
 WaybillShipment  *waybill_store_get_shipment       (WaybillStore             *self,
                                                     gint64                    shipment_id,
                                                     GError                  **error);
+WaybillShipment  *waybill_store_get_shipment_without_events
+                                                   (WaybillStore             *self,
+                                                    gint64                    shipment_id,
+                                                    GError                  **error);
 gboolean          waybill_store_load_events        (WaybillStore             *self,
                                                     WaybillShipment          *shipment,
                                                     GError                  **error);

@@ -16,7 +16,10 @@
 /* The store's hot paths at N orders, each beside the bare SQLite work it
  * stands on, measured in the same run.  Prints one line per figure:
  *   NAME VALUE UNIT [limit=VALUE ratio=VALUE]
- * Medians of several rounds: the machine is noisy, the ratios count. */
+ * Medians of several rounds: the machine is noisy, the ratios count.
+ *
+ *   bench-store [lookup] [search] [page] [cli] [record_results]
+ * runs the groups named, or all of them. */
 
 #define ROUNDS 7
 
@@ -191,87 +194,175 @@ bench_pages (WaybillStore *store,
   printf ("store.page %.2f ms\n", worst / 1000.0);
 }
 
-static void
-bench_record_results (WaybillStore *store,
-                      sqlite3      *db)
+/* Tracking results for @ids, as a carrier would answer in round @round:
+ * two events newer than the last round's and the last round's newest
+ * again, which the store must drop as a duplicate. */
+static GPtrArray *
+make_results (GArray    *ids,
+              GDateTime *base,
+              guint      round)
 {
-  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func ((GDestroyNotify) waybill_tracking_result_free);
-  g_autoptr(GDateTime) base = g_date_time_new_now_utc ();
-  sqlite3_stmt *stmt = NULL;
-  sqlite3_stmt *insert = NULL;
-  const guint n = 10000;
-  double start, api, bare;
+  GPtrArray *results = g_ptr_array_new_with_free_func ((GDestroyNotify) waybill_tracking_result_free);
 
-  sqlite3_prepare_v2 (db, "SELECT id FROM shipments WHERE status NOT IN ('delivered', 'returned', 'expired') "
-                          "ORDER BY id LIMIT ?", -1, &stmt, NULL);
-  sqlite3_bind_int (stmt, 1, n);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
+  for (guint i = 0; i < ids->len; i++)
     {
-      gint64 id = sqlite3_column_int64 (stmt, 0);
+      gint64 id = g_array_index (ids, gint64, i);
       WaybillTrackingResult *result = waybill_tracking_result_new (WAYBILL_STATUS_IN_TRANSIT);
 
-      /* Two new events and one already stored (deduplicated). */
-      for (int e = 0; e < 2; e++)
+      for (int e = -1; e < 2; e++)
         {
-          g_autoptr(GDateTime) t = g_date_time_add_minutes (base, e * 30 + (int) (id % 60));
+          g_autoptr(GDateTime) t = g_date_time_add_minutes (base, (int) round * 120 + e * 30 + (int) (id % 60));
+
           g_ptr_array_add (result->events,
                            waybill_tracking_event_new (t, WAYBILL_STATUS_IN_TRANSIT, "AR",
                                                        "Arrived at the benchmark hub", "Memphis, TN, US"));
         }
-      g_ptr_array_add (result->events, g_object_ref (g_ptr_array_index (result->events, 0)));
-      g_array_append_val (ids, id);
+      result->estimated_to = g_date_time_add_days (base, 3);
       g_ptr_array_add (results, result);
     }
-  sqlite3_finalize (stmt);
+
+  return results;
+}
+
+/* The floor for recording @results: the same writes to the same tables
+ * with bare prepared statements in one transaction.  For each result it
+ * inserts every event with INSERT OR IGNORE on the events' unique index
+ * (the deduplication) and updates the shipment row with every column the
+ * store writes.  It leaves out what the store does on top: reading each
+ * shipment's previous status, computing the delayed flag, and keeping the
+ * order row's summary (status, delayed, eta, last update) current. */
+static double
+record_bare (sqlite3   *db,
+             GArray    *ids,
+             GPtrArray *results,
+             gint64     checked)
+{
+  sqlite3_stmt *insert = NULL;
+  sqlite3_stmt *update = NULL;
+  double start;
+
+  sqlite3_prepare_v2 (db, "INSERT OR IGNORE INTO tracking_events (shipment_id, time, utc_offset, status, "
+                          "code, description, location) VALUES (?, ?, ?, ?, ?, ?, ?)", -1, &insert, NULL);
+  sqlite3_prepare_v2 (db, "UPDATE shipments SET status = ?, sub_status = ?, exception_reason = ?, "
+                          "estimated_from = ?, estimated_to = ?, delivered_at = ?, signed_by = ?, "
+                          "last_event_at = ?, last_checked = ?, failure_count = 0, last_error = NULL, "
+                          "delayed = ? WHERE id = ?", -1, &update, NULL);
 
   start = now_us ();
-  g_assert_true (waybill_store_record_results (store, ids->len, (gint64 *) (gpointer) ids->data,
-                                               (WaybillTrackingResult **) results->pdata, NULL, NULL, NULL));
-  api = now_us () - start;
-
-  /* The bare floor: the same event rows and shipment updates with
-   * prepared statements in one transaction, into a copy of the tables. */
-  sqlite3_exec (db, "CREATE TEMP TABLE bench_events AS SELECT * FROM tracking_events WHERE 0;"
-                    "CREATE UNIQUE INDEX temp.bench_events_u ON bench_events (shipment_id, time, code, description);"
-                    "CREATE TEMP TABLE bench_shipments AS SELECT * FROM shipments;"
-                    "CREATE UNIQUE INDEX temp.bench_shipments_id ON bench_shipments (id);",
-                NULL, NULL, NULL);
-  sqlite3_prepare_v2 (db, "INSERT OR IGNORE INTO bench_events (shipment_id, time, utc_offset, status, code, "
-                          "description, location) VALUES (?, ?, 0, 'in_transit', 'AR', ?, ?)", -1, &insert, NULL);
-  sqlite3_prepare_v2 (db, "UPDATE bench_shipments SET status = 'in_transit', last_checked = ?, "
-                          "last_event_at = ? WHERE id = ?", -1, &stmt, NULL);
-  start = now_us ();
-  sqlite3_exec (db, "BEGIN", NULL, NULL, NULL);
+  g_assert_cmpint (sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
   for (guint i = 0; i < results->len; i++)
     {
       WaybillTrackingResult *result = g_ptr_array_index (results, i);
       gint64 id = g_array_index (ids, gint64, i);
+      gint64 last_event = 0;
 
       for (guint e = 0; e < result->events->len; e++)
         {
           WaybillTrackingEvent *event = g_ptr_array_index (result->events, e);
+          GDateTime *time = waybill_tracking_event_get_time (event);
 
+          last_event = MAX (last_event, g_date_time_to_unix (time));
           sqlite3_bind_int64 (insert, 1, id);
-          sqlite3_bind_int64 (insert, 2, g_date_time_to_unix (waybill_tracking_event_get_time (event)));
-          sqlite3_bind_text (insert, 3, waybill_tracking_event_get_description (event), -1, SQLITE_STATIC);
-          sqlite3_bind_text (insert, 4, waybill_tracking_event_get_location (event), -1, SQLITE_STATIC);
-          sqlite3_step (insert);
+          sqlite3_bind_int64 (insert, 2, g_date_time_to_unix (time));
+          sqlite3_bind_int64 (insert, 3, g_date_time_get_utc_offset (time) / G_USEC_PER_SEC);
+          sqlite3_bind_text (insert, 4, waybill_status_to_id (waybill_tracking_event_get_status (event)), -1, SQLITE_STATIC);
+          sqlite3_bind_text (insert, 5, waybill_tracking_event_get_code (event), -1, SQLITE_STATIC);
+          sqlite3_bind_text (insert, 6, waybill_tracking_event_get_description (event), -1, SQLITE_STATIC);
+          sqlite3_bind_text (insert, 7, waybill_tracking_event_get_location (event), -1, SQLITE_STATIC);
+          g_assert_cmpint (sqlite3_step (insert), ==, SQLITE_DONE);
           sqlite3_reset (insert);
         }
-      sqlite3_bind_int64 (stmt, 1, g_date_time_to_unix (base));
-      sqlite3_bind_int64 (stmt, 2, g_date_time_to_unix (base));
-      sqlite3_bind_int64 (stmt, 3, id);
-      sqlite3_step (stmt);
-      sqlite3_reset (stmt);
+      sqlite3_bind_text (update, 1, waybill_status_to_id (result->status), -1, SQLITE_STATIC);
+      sqlite3_bind_null (update, 2);
+      sqlite3_bind_null (update, 3);
+      sqlite3_bind_null (update, 4);
+      sqlite3_bind_int64 (update, 5, g_date_time_to_unix (result->estimated_to));
+      sqlite3_bind_null (update, 6);
+      sqlite3_bind_null (update, 7);
+      sqlite3_bind_int64 (update, 8, last_event);
+      sqlite3_bind_int64 (update, 9, checked);
+      sqlite3_bind_int (update, 10, 0);
+      sqlite3_bind_int64 (update, 11, id);
+      g_assert_cmpint (sqlite3_step (update), ==, SQLITE_DONE);
+      sqlite3_reset (update);
     }
-  sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
-  bare = now_us () - start;
+  g_assert_cmpint (sqlite3_exec (db, "COMMIT", NULL, NULL, NULL), ==, SQLITE_OK);
   sqlite3_finalize (insert);
+  sqlite3_finalize (update);
+
+  return now_us () - start;
+}
+
+/* store.record_results: 10,000 results through the store beside the
+ * bare floor, in the same database, each round on its own half of the
+ * shipments (alternating which side goes first), each round's results
+ * newer than the last round's. */
+static void
+bench_record_results (WaybillStore *store,
+                      sqlite3      *db,
+                      guint         n)
+{
+  g_autoptr(GArray) api_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) bare_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GDateTime) base = g_date_time_new_now_utc ();
+  double api[ROUNDS], bare[ROUNDS];
+  sqlite3_stmt *stmt = NULL;
+  double a, b;
+
+  sqlite3_prepare_v2 (db, "SELECT id FROM shipments WHERE status NOT IN ('delivered', 'returned', 'expired') "
+                          "ORDER BY id LIMIT ?", -1, &stmt, NULL);
+  sqlite3_bind_int (stmt, 1, 2 * n);
+  for (guint i = 0; sqlite3_step (stmt) == SQLITE_ROW; i++)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+
+      g_array_append_val (i % 2 ? bare_ids : api_ids, id);
+    }
   sqlite3_finalize (stmt);
 
-  printf ("store.record_results %.0f ms limit=%.0f ratio=%.2f\n", api / 1000.0, bare / 1000.0, api / bare);
-  printf ("store.record_results_per_result %.1f us\n", api / results->len);
+  for (guint r = 0; r < ROUNDS; r++)
+    {
+      g_autoptr(GPtrArray) api_results = make_results (api_ids, base, r);
+      g_autoptr(GPtrArray) bare_results = make_results (bare_ids, base, r);
+      g_autoptr(GDateTime) checked = g_date_time_add_minutes (base, (int) r * 120 + 60);
+
+      for (guint side = 0; side < 2; side++)
+        {
+          if ((side + r) % 2 == 0)
+            {
+              double start = now_us ();
+
+              g_assert_true (waybill_store_record_results (store, api_ids->len, (gint64 *) (gpointer) api_ids->data,
+                                                           (WaybillTrackingResult **) api_results->pdata, checked,
+                                                           NULL, NULL));
+              api[r] = now_us () - start;
+            }
+          else
+            bare[r] = record_bare (db, bare_ids, bare_results, g_date_time_to_unix (checked));
+        }
+    }
+
+  a = median (api, ROUNDS);
+  b = median (bare, ROUNDS);
+  printf ("store.record_results %.0f ms limit=%.0f ratio=%.2f\n", a / 1000.0, b / 1000.0, a / b);
+  printf ("store.record_results_per_result %.1f us\n", a / api_ids->len);
+}
+
+/* Whether the figures of @group were asked for: all of them when the
+ * command line names none. */
+static gboolean
+wanted (int          argc,
+        char       **argv,
+        const char  *group)
+{
+  if (argc < 2)
+    return TRUE;
+
+  for (int i = 1; i < argc; i++)
+    if (g_str_equal (argv[i], group))
+      return TRUE;
+
+  return FALSE;
 }
 
 static double
@@ -302,6 +393,8 @@ main (int   argc,
   g_autoptr(GError) error = NULL;
   const char *n_env = g_getenv ("WAYBILL_BENCH_ORDERS");
   guint n_orders = n_env ? (guint) atoi (n_env) : 100000;
+  const char *results_env = g_getenv ("WAYBILL_BENCH_RESULTS");
+  guint n_results = results_env ? (guint) atoi (results_env) : 10000;
   const char *binary = g_getenv ("WAYBILL_BINARY");
   const char *keep = g_getenv ("WAYBILL_BENCH_DATA_DIR");
   g_autofree char *dir = NULL;
@@ -333,8 +426,11 @@ main (int   argc,
   tracking = sample_column (db, "SELECT tracking_number FROM shipments ORDER BY random () LIMIT 2000");
   numbers = sample_column (db, "SELECT order_number FROM orders ORDER BY random () LIMIT 2000");
 
-  bench_lookup (store, db, "store.find_tracking", tracking, TRUE);
-  bench_lookup (store, db, "store.find_order", numbers, FALSE);
+  if (wanted (argc, argv, "lookup"))
+    {
+      bench_lookup (store, db, "store.find_tracking", tracking, TRUE);
+      bench_lookup (store, db, "store.find_order", numbers, FALSE);
+    }
 
   /* Varied queries: whole and partial names, emails, order and tracking
    * numbers, as staff type them. */
@@ -358,10 +454,12 @@ main (int   argc,
         g_ptr_array_add (queries, g_strndup (g_ptr_array_index (tracking, 10 + i), 8));
       }
   }
-  bench_search (store, queries);
-  bench_pages (store, n_orders);
+  if (wanted (argc, argv, "search"))
+    bench_search (store, queries);
+  if (wanted (argc, argv, "page"))
+    bench_pages (store, n_orders);
 
-  if (binary != NULL)
+  if (binary != NULL && wanted (argc, argv, "cli"))
     {
       const char *lookup_argv[] = { binary, "lookup", g_ptr_array_index (tracking, 0), "--data-dir", dir, NULL };
       const char *show_argv[] = { binary, "show", g_ptr_array_index (numbers, 0), "--data-dir", dir, NULL };
@@ -370,7 +468,8 @@ main (int   argc,
       printf ("cli.show %.1f ms limit=50\n", time_command (show_argv));
     }
 
-  bench_record_results (store, db);
+  if (wanted (argc, argv, "record_results"))
+    bench_record_results (store, db, n_results);
 
   g_clear_object (&store);
   if (keep == NULL)
