@@ -453,10 +453,10 @@ set_curl_error (GError     **error,
    * to try later. */
   if (reply >= 500 && reply < 600)
     g_set_error (error, WAYBILL_MESSAGE_ERROR, WAYBILL_MESSAGE_ERROR_REJECTED,
-                 _("The mail server refused the message (%ld): %s"), reply, what);
+                 _("The mail server refused the message (%ld)"), reply);
   else if (reply >= 400 && reply < 500)
     g_set_error (error, WAYBILL_MESSAGE_ERROR, WAYBILL_MESSAGE_ERROR_TEMPORARY,
-                 _("The mail server asked to try again later (%ld): %s"), reply, what);
+                 _("The mail server asked to try again later (%ld)"), reply);
   else
     g_set_error (error, WAYBILL_MESSAGE_ERROR, WAYBILL_MESSAGE_ERROR_TEMPORARY,
                  _("Sending the email failed: %s"), what);

@@ -491,7 +491,7 @@ WaybillOrder *
 waybill_message_sample_order (void)
 {
   WaybillOrder *order = waybill_order_new ("1042", _("Alex Example"));
-  g_autoptr(WaybillShipment) shipment = waybill_shipment_new ("dhl", "00340434161094042557");
+  g_autoptr(WaybillShipment) shipment = waybill_shipment_new ("dhl-express", "1234567890");
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr(GDateTime) eta = g_date_time_add_days (now, 2);
 

@@ -663,7 +663,7 @@ note_waiting (WaybillOutbox  *self,
   if (g_strcmp0 (message->last_error, why) == 0)
     return;
   if (!waybill_store_message_failed (self->store, message->id, why,
-                                     MAX (message->next_attempt, 1), &error))
+                                     MAX (message->next_attempt, 1), FALSE, &error))
     g_warning ("Could not note why a message waits: %s", error->message);
   g_free (message->last_error);
   message->last_error = g_strdup (why);
@@ -680,6 +680,7 @@ record_outcome (GTask        *task,
   g_autoptr(GError) error = NULL;
   gint64 now = now_s (self);
   gint64 next = 0;
+  gboolean refund = FALSE;
   Outcome outcome;
 
   if (send_error == NULL)
@@ -699,6 +700,7 @@ record_outcome (GTask        *task,
     {
       /* Stopped before it went out: it is due again at the next start. */
       next = now;
+      refund = TRUE;
       outcome = OUTCOME_RETRY;
     }
   else if (g_error_matches (send_error, WAYBILL_MESSAGE_ERROR, WAYBILL_MESSAGE_ERROR_AUTH) ||
@@ -707,6 +709,7 @@ record_outcome (GTask        *task,
       /* The channel rests; the message keeps its place and its attempts. */
       self->paused_until[message->channel] = now + WAYBILL_OUTBOX_AUTH_PAUSE_S;
       next = now;
+      refund = TRUE;
       outcome = OUTCOME_RETRY;
     }
   else if (g_error_matches (send_error, WAYBILL_MESSAGE_ERROR, WAYBILL_MESSAGE_ERROR_TEMPORARY) &&
@@ -722,8 +725,10 @@ record_outcome (GTask        *task,
 
   g_debug ("Message %" G_GINT64_FORMAT " not sent (attempt %u): %s",
            message->id, message->attempts, send_error->message);
-  if (!waybill_store_message_failed (self->store, message->id, send_error->message, next, &error))
+  if (!waybill_store_message_failed (self->store, message->id, send_error->message, next, refund, &error))
     g_warning ("Could not record a failed message: %s", error->message);
+  if (refund && message->attempts > 0)
+    message->attempts--;
   message->state = next > 0 ? WAYBILL_MESSAGE_STATE_QUEUED : WAYBILL_MESSAGE_STATE_FAILED;
   message->next_attempt = next;
   g_free (message->last_error);

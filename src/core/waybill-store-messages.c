@@ -545,12 +545,15 @@ failed:
  * @error_text: why, for people
  * @next_attempt: when to try again (Unix seconds), or 0 to give up: the
  *   message then stays failed
+ * @refund_attempt: the attempt does not count towards giving up (it
+ *   failed on the shop's side: credentials, settings)
  */
 gboolean
 waybill_store_message_failed (WaybillStore  *self,
                               gint64         message_id,
                               const char    *error_text,
                               gint64         next_attempt,
+                              gboolean       refund_attempt,
                               GError       **error)
 {
   g_auto(Query) q = { 0 };
@@ -562,13 +565,15 @@ waybill_store_message_failed (WaybillStore  *self,
     return FALSE;
 
   if (!query_prepare (&q, self,
-                      "UPDATE messages SET state = ?, next_attempt = ?, last_error = ? "
+                      "UPDATE messages SET state = ?, next_attempt = ?, last_error = ?, "
+                      "  attempts = max (0, attempts - ?) "
                       "WHERE id = ? AND state IN ('sending', 'queued')", error))
     goto failed;
   sqlite3_bind_text (q.stmt, 1, next_attempt > 0 ? "queued" : "failed", -1, SQLITE_STATIC);
   sqlite3_bind_int64 (q.stmt, 2, next_attempt);
   bind_text_or_null (q.stmt, 3, error_text);
-  sqlite3_bind_int64 (q.stmt, 4, message_id);
+  sqlite3_bind_int (q.stmt, 4, refund_attempt ? 1 : 0);
+  sqlite3_bind_int64 (q.stmt, 5, message_id);
   if (!query_run (&q, error))
     goto failed;
   if (changes (self) == 0)

@@ -222,6 +222,7 @@ gboolean          waybill_store_message_failed     (WaybillStore             *se
                                                     gint64                    message_id,
                                                     const char               *error_text,
                                                     gint64                    next_attempt,
+                                                    gboolean                  refund_attempt,
                                                     GError                  **error);
 gint64            waybill_store_count_sent_messages (WaybillStore            *self,
                                                     gint64                    since,
