@@ -300,11 +300,13 @@ waybill_outbox_set_secrets (WaybillOutbox *self,
 typedef struct
 {
   WaybillCredentials *smtp;
+  GError             *error;
 } SecretsData;
 
 static void
 secrets_data_free (SecretsData *data)
 {
+  g_clear_error (&data->error);
   waybill_credentials_free (data->smtp);
   g_free (data);
 }
@@ -322,13 +324,17 @@ twilio_loaded_cb (GObject      *source,
 
   twilio = waybill_credentials_lookup_finish (result, &error);
   if (twilio == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
+    twilio = waybill_credentials_from_env ("twilio");
+  if (twilio == NULL)
+    twilio = waybill_credentials_new (NULL, NULL, NULL);
 
   waybill_outbox_set_secrets (self, data->smtp->client_secret, twilio->client_id, twilio->client_secret);
-  g_task_return_boolean (task, TRUE);
+  /* Without a keyring, what the environment gave is used, and the
+   * caller hears why the rest is missing. */
+  if (error != NULL || data->error != NULL)
+    g_task_return_error (task, error != NULL ? error : g_steal_pointer (&data->error));
+  else
+    g_task_return_boolean (task, TRUE);
 }
 
 static void
@@ -343,8 +349,10 @@ smtp_loaded_cb (GObject      *source,
   data->smtp = waybill_credentials_lookup_finish (result, &error);
   if (data->smtp == NULL)
     {
-      g_task_return_error (task, error);
-      return;
+      data->error = error;
+      data->smtp = waybill_credentials_from_env ("smtp");
+      if (data->smtp == NULL)
+        data->smtp = waybill_credentials_new (NULL, NULL, NULL);
     }
 
   waybill_credentials_lookup_async ("twilio", g_task_get_cancellable (task), twilio_loaded_cb,
