@@ -12,6 +12,8 @@
 #include "waybill-credentials.h"
 #include "waybill-tracker-registry.h"
 #include "waybill-preferences-window.h"
+#include "waybill-application.h"
+#include "waybill-messages-page.h"
 
 /* Preferences: carrier accounts (kept in the keyring through
  * waybill-credentials), how often parcels are checked, and which changes
@@ -537,6 +539,22 @@ waybill_preferences_window_init (WaybillPreferencesWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
+/* Customer messages (issue #9), a page of its own. */
+static void
+add_messages_page (WaybillPreferencesWindow *self)
+{
+  GApplication *app = g_application_get_default ();
+  WaybillMessagesPage *page;
+
+  if (self->settings == NULL)
+    return;
+
+  page = waybill_messages_page_new (self->settings);
+  if (WAYBILL_IS_APPLICATION (app))
+    waybill_messages_page_set_outbox (page, waybill_application_get_outbox (WAYBILL_APPLICATION (app)));
+  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self), ADW_PREFERENCES_PAGE (page));
+}
+
 /**
  * waybill_preferences_window_new:
  * @parent: (nullable): the window it belongs to
@@ -562,6 +580,7 @@ waybill_preferences_window_new (GtkWindow *parent,
 
   build_carriers_page (self);
   build_settings_pages (self);
+  add_messages_page (self);
 
   return self;
 }
