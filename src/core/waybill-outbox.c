@@ -344,6 +344,7 @@ smtp_loaded_cb (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   SecretsData *data = g_task_get_task_data (task);
+  GCancellable *cancellable;
   GError *error = NULL;
 
   data->smtp = waybill_credentials_lookup_finish (result, &error);
@@ -355,8 +356,8 @@ smtp_loaded_cb (GObject      *source,
         data->smtp = waybill_credentials_new (NULL, NULL, NULL);
     }
 
-  waybill_credentials_lookup_async ("twilio", g_task_get_cancellable (task), twilio_loaded_cb,
-                                    g_steal_pointer (&task));
+  cancellable = g_task_get_cancellable (task);
+  waybill_credentials_lookup_async ("twilio", cancellable, twilio_loaded_cb, g_steal_pointer (&task));
 }
 
 void
