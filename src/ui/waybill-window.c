@@ -31,6 +31,7 @@ struct _WaybillWindow
   AdwApplicationWindow   parent_instance;
 
   WaybillStore          *store;
+  guint                  messages_idle;
   WaybillRefresher      *refresher;
   GSettings             *settings;
   WaybillOrderListModel *orders;
@@ -292,6 +293,30 @@ show_messages (WaybillWindow *self,
         g_warning ("Could not load the order's messages: %s", error->message);
     }
   waybill_order_detail_set_messages (self->detail, messages);
+}
+
+/* A message sent or failed changes no order row: its list is read again
+ * on every commit, here or in another process. */
+static gboolean
+refresh_messages_cb (gpointer user_data)
+{
+  WaybillWindow *self = user_data;
+
+  self->messages_idle = 0;
+  if (self->store != NULL && self->detail != NULL)
+    show_messages (self, self->shown_order);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Later, from the main loop: a commit may come in the middle of a change
+ * of the widgets (a dialog closing, a row going away). */
+static void
+store_changed_messages_cb (WaybillWindow *self)
+{
+  if (self->messages_idle == 0)
+    self->messages_idle = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, refresh_messages_cb,
+                                           g_object_ref (self), g_object_unref);
 }
 
 static void
@@ -1302,6 +1327,7 @@ set_store (WaybillWindow *self,
                            G_CONNECT_SWAPPED | G_CONNECT_AFTER);
 
   g_signal_connect_object (store, "changed", G_CALLBACK (queue_filter_counts), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (store, "changed", G_CALLBACK (store_changed_messages_cb), self, G_CONNECT_SWAPPED);
 
   apply_query (self);
   update_list_page (self);
