@@ -20,6 +20,7 @@
 #include "waybill-compose-window.h"
 #include "waybill-messages-page.h"
 #include "waybill-order-detail.h"
+#include "waybill-order-editor.h"
 #include "waybill-outbox.h"
 #include "waybill-preferences-window.h"
 
@@ -404,6 +405,43 @@ test_compose (Fixture       *fixture,
   g_assert_null (compose);
 }
 
+/* The order editor keeps the customer's choice, and a later order of the
+ * same customer starts with it. */
+static void
+test_editor_contact (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(WaybillOrder) order = add_order (fixture);
+  g_autoptr(WaybillOrder) later = waybill_order_new ("1043", "Anna Smith");
+  g_autoptr(GError) error = NULL;
+  WaybillOrderEditor *editor;
+  GtkWidget *row;
+  WaybillContact contact;
+  gboolean remembered;
+
+  editor = waybill_order_editor_new (NULL, fixture->store, order);
+  gtk_window_present (GTK_WINDOW (editor));
+  row = find_widget (GTK_WIDGET (editor), ADW_TYPE_COMBO_ROW, row_titled, "Keep Informed By");
+  g_assert_nonnull (row);
+  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (row)), ==, WAYBILL_CONTACT_UNSET);
+
+  /* Changing only the choice is a change to save. */
+  adw_combo_row_set_selected (ADW_COMBO_ROW (row), WAYBILL_CONTACT_SMS);
+  g_assert_true (waybill_order_editor_save (editor));
+  g_assert_true (waybill_store_get_contact (fixture->store, waybill_order_get_id (order), &contact, &remembered, &error));
+  g_assert_cmpint (contact, ==, WAYBILL_CONTACT_SMS);
+  g_assert_false (remembered);
+
+  waybill_order_set_email (later, "anna@example.com");
+  g_assert_true (waybill_store_create_order (fixture->store, later, &error));
+  editor = waybill_order_editor_new (NULL, fixture->store, later);
+  gtk_window_present (GTK_WINDOW (editor));
+  row = find_widget (GTK_WIDGET (editor), ADW_TYPE_COMBO_ROW, row_titled, "Keep Informed By");
+  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (row)), ==, WAYBILL_CONTACT_SMS);
+  gtk_window_destroy (GTK_WINDOW (editor));
+  iterate (50);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -412,6 +450,7 @@ main (int   argc,
   adw_init ();
 
   g_test_add ("/waybill/messages-ui/preferences", Fixture, NULL, fixture_set_up, test_preferences, fixture_tear_down);
+  g_test_add ("/waybill/messages-ui/editor-contact", Fixture, NULL, fixture_set_up, test_editor_contact, fixture_tear_down);
   g_test_add ("/waybill/messages-ui/compose", Fixture, NULL, fixture_set_up, test_compose, fixture_tear_down);
 
   return g_test_run ();
