@@ -377,6 +377,46 @@ test_compose (Fixture       *fixture,
     gtk_window_destroy (GTK_WINDOW (window));
   }
 
+  /* A message waiting for a retry and one that failed show why. */
+  {
+    WaybillMessage *waiting = waybill_message_copy (g_ptr_array_index (messages, 0));
+    WaybillMessage *failed = waybill_message_copy (g_ptr_array_index (messages, 0));
+    WaybillOrderDetail *detail = g_object_new (WAYBILL_TYPE_ORDER_DETAIL, NULL);
+    GtkWidget *window = gtk_window_new ();
+
+    waiting->state = WAYBILL_MESSAGE_STATE_QUEUED;
+    waiting->event = WAYBILL_MESSAGE_EVENT_DELAYED;
+    waiting->channel = WAYBILL_MESSAGE_CHANNEL_SMS;
+    waiting->next_attempt = waiting->created + 300;
+    waiting->last_error = g_strdup ("Twilio is busy, Waybill tries again later (HTTP 503: Service Unavailable)");
+    failed->state = WAYBILL_MESSAGE_STATE_FAILED;
+    failed->event = WAYBILL_MESSAGE_EVENT_SHIPPED;
+    failed->last_error = g_strdup ("The mail server refused the message (550)");
+    g_ptr_array_insert (messages, 0, failed);
+    g_ptr_array_add (messages, waiting);
+
+    gtk_window_set_default_size (GTK_WINDOW (window), 640, 900);
+    gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (detail));
+    waybill_order_detail_set_order (detail, order);
+    waybill_order_detail_set_messages (detail, messages);
+    gtk_window_present (GTK_WINDOW (window));
+    gtk_test_widget_wait_for_draw (window);
+    g_free (text);
+    text = widget_text (detail);
+    g_assert_nonnull (strstr (text, "Not sent: The mail server refused the message (550)"));
+    g_assert_nonnull (strstr (text, "Not sent yet (next try"));
+    g_assert_nonnull (strstr (text, "Delayed · SMS"));
+    {
+      GtkWidget *scroller = find_widget (GTK_WIDGET (detail), GTK_TYPE_SCROLLED_WINDOW, NULL, NULL);
+      GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+
+      iterate (100);
+      gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+      save_screenshot (window, "order-messages.png");
+    }
+    gtk_window_destroy (GTK_WINDOW (window));
+  }
+
   /* By SMS, with no Twilio account: said in the window, which stays. */
   compose = waybill_compose_window_new (NULL, outbox, order);
   g_object_add_weak_pointer (G_OBJECT (compose), (gpointer *) &compose);

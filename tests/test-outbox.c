@@ -1057,9 +1057,24 @@ test_manual (Fixture       *fixture,
   waybill_outbox_send_message_async (fixture->outbox, message, NULL, done_cb, &result);
   g_assert_null (waybill_outbox_send_message_finish (fixture->outbox, wait_for (&result), &error));
   g_assert_error (error, WAYBILL_MESSAGE_ERROR, WAYBILL_MESSAGE_ERROR_REJECTED);
+  g_assert_null (strchr (error->message, '\n'));
   g_clear_pointer (&mails, g_ptr_array_unref);
   mails = sink_entries (&fixture->sink, "data");
   g_assert_cmpuint (mails->len, ==, 2);
+
+  /* No password in the clear to another machine. */
+  {
+    g_autoptr(WaybillMailSender) sender = waybill_mail_sender_new ();
+    g_autoptr(GAsyncResult) res = NULL;
+    g_autoptr(GError) local_error = NULL;
+
+    waybill_mail_sender_set_server (sender, "mail.example.com", 25, WAYBILL_SMTP_SECURITY_NONE);
+    waybill_mail_sender_set_login (sender, "shop", "secret");
+    waybill_mail_sender_set_from (sender, NULL, "shop@example.com");
+    waybill_mail_sender_send_async (sender, "anna@example.com", "Hi", "Hi", NULL, done_cb, &res);
+    g_assert_null (waybill_mail_sender_send_finish (sender, wait_for (&res), &local_error));
+    g_assert_error (local_error, WAYBILL_MESSAGE_ERROR, WAYBILL_MESSAGE_ERROR_NOT_CONFIGURED);
+  }
 }
 
 /* ---- SMS ---------------------------------------------------------------- */

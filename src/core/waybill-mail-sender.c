@@ -170,6 +170,13 @@ address_is_valid (const char *address)
 }
 
 static gboolean
+host_is_local (const char *host)
+{
+  return g_ascii_strcasecmp (host, "localhost") == 0 || g_str_has_prefix (host, "127.") ||
+         g_strcmp0 (host, "::1") == 0;
+}
+
+static gboolean
 is_ascii_printable (const char *text)
 {
   for (const char *p = text; *p != '\0'; p++)
@@ -575,8 +582,18 @@ waybill_mail_sender_send_async (WaybillMailSender   *self,
     }
   if (!address_is_valid (to))
     {
+      g_autofree char *shown = g_strdelimit (g_strdup (to != NULL ? to : ""), "\r\n\t", ' ');
+
       g_task_return_new_error (task, WAYBILL_MESSAGE_ERROR, WAYBILL_MESSAGE_ERROR_REJECTED,
-                               _("“%s” is not a valid email address"), to != NULL ? to : "");
+                               _("“%s” is not a valid email address"), shown);
+      return;
+    }
+  /* A password never travels in the clear to another machine. */
+  if (self->security == WAYBILL_SMTP_SECURITY_NONE && self->username != NULL && !host_is_local (self->host))
+    {
+      g_task_return_new_error (task, WAYBILL_MESSAGE_ERROR, WAYBILL_MESSAGE_ERROR_NOT_CONFIGURED,
+                               _("The mail server %s is on another computer: choose STARTTLS or TLS "
+                                 "so that the password is not sent unencrypted"), self->host);
       return;
     }
 
