@@ -4,10 +4,10 @@
 # A local SMTP server for the tests (python3-aiosmtpd): listens on
 # 127.0.0.1 on a free port, prints the port on stdout, and appends one
 # JSON line per event to the log file: {"auth": true|false},
-# {"refused": N} for a DATA answered 451, or {"from", "to", "data"} for a
-# message accepted.
+# {"refused": N} for a DATA answered 451, {"stalled": [to]} for a DATA never
+# answered (--stall), or {"from", "to", "data"} for a message accepted.
 #
-#   smtp-sink.py LOG [--user NAME --password SECRET] [--fail N]
+#   smtp-sink.py LOG [--user NAME --password SECRET] [--fail N] [--stall]
 
 import argparse
 import asyncio
@@ -23,6 +23,9 @@ parser.add_argument("log")
 parser.add_argument("--user")
 parser.add_argument("--password")
 parser.add_argument("--fail", type=int, default=0)
+parser.add_argument("--stall", action="store_true",
+                    help="take each message but never answer (a server or a "
+                         "network that hangs after DATA)")
 args = parser.parse_args()
 
 failures_left = args.fail
@@ -40,6 +43,9 @@ def log(entry):
 class Handler:
     async def handle_DATA(self, server, session, envelope):
         global failures_left
+        if args.stall:
+            log({"stalled": envelope.rcpt_tos})
+            await asyncio.Event().wait()
         if failures_left > 0:
             failures_left -= 1
             log({"refused": args.fail - failures_left})
