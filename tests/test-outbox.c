@@ -465,6 +465,24 @@ test_render (void)
   empty = waybill_message_template_render ("", values);
   g_assert_cmpstr (empty, ==, "");
 
+  /* The estimate: one day, a range, or not known. */
+  {
+    g_autoptr(GDateTime) from = g_date_time_new_utc (2026, 12, 1, 9, 0, 0);
+    g_autoptr(GDateTime) same_day = g_date_time_new_utc (2026, 12, 1, 18, 0, 0);
+    g_autoptr(GDateTime) to = g_date_time_new_utc (2026, 12, 3, 18, 0, 0);
+    g_autoptr(GHashTable) one = NULL;
+    g_autoptr(GHashTable) range = NULL;
+
+    g_assert_cmpstr (g_hash_table_lookup (values, "estimated_delivery"), ==, "not known yet");
+    waybill_shipment_set_estimated_delivery (shipment, from, same_day);
+    one = waybill_message_values_new (order, shipment, NULL);
+    g_assert_cmpstr (g_hash_table_lookup (one, "estimated_delivery"), ==, "Tuesday 1 December");
+    g_assert_cmpstr (g_hash_table_lookup (one, "shop_name"), ==, "Your shop");
+    waybill_shipment_set_estimated_delivery (shipment, from, to);
+    range = waybill_message_values_new (order, shipment, NULL);
+    g_assert_cmpstr (g_hash_table_lookup (range, "estimated_delivery"), ==, "Tuesday 1 December to Thursday 3 December");
+  }
+
   /* Every placeholder has a value, and every default names only known
    * placeholders. */
   for (guint i = 0; waybill_message_placeholders[i] != NULL; i++)

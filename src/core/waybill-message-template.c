@@ -319,17 +319,27 @@ waybill_message_template_set (GSettings           *settings,
   g_settings_set_value (settings, "message-templates", g_variant_builder_end (&builder));
 }
 
+/* Stored times are UTC; the shop's customers mostly live in its time
+ * zone, so dates are told in the local one. */
+static GDateTime *
+local_or_null (GDateTime *time)
+{
+  return time != NULL ? g_date_time_to_local (time) : NULL;
+}
+
 static char *
 format_estimate (WaybillShipment *shipment)
 {
-  GDateTime *from = waybill_shipment_get_estimated_from (shipment);
-  GDateTime *to = waybill_shipment_get_estimated_to (shipment);
+  g_autoptr(GDateTime) from = local_or_null (waybill_shipment_get_estimated_from (shipment));
+  g_autoptr(GDateTime) to = local_or_null (waybill_shipment_get_estimated_to (shipment));
   g_autofree char *a = NULL;
   g_autofree char *b = NULL;
 
   if (from == NULL && to == NULL)
     return g_strdup (_("not known yet"));
-  if (from == NULL || to == NULL || g_date_time_compare (from, to) == 0)
+  if (from == NULL || to == NULL ||
+      (g_date_time_get_year (from) == g_date_time_get_year (to) &&
+       g_date_time_get_day_of_year (from) == g_date_time_get_day_of_year (to)))
     /* Translators: a date such as "Tuesday 3 December" in a message to a
      * customer, see strftime(3). */
     return g_date_time_format (from != NULL ? from : to, _("%A %-d %B"));
