@@ -19,7 +19,7 @@ PACKAGES="build-essential meson ninja-build pkg-config gettext
 libglib2.0-dev libglib2.0-bin libgtk-4-dev libadwaita-1-dev libsoup-3.0-dev
 libjson-glib-dev libnotify-dev libsecret-1-dev libsqlite3-dev sqlite3
 desktop-file-utils appstream flatpak-builder xvfb xauth dbus dbus-x11
-python3-dbusmock gnome-keyring locales"
+python3-dbusmock gnome-keyring locales libcurl4-openssl-dev python3-aiosmtpd"
 
 # locales: the sources localedef makes de_DE.UTF-8 of, for the German dates
 # of the translation test (it needs no generated locale and no root).

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <sqlite3.h>
@@ -411,6 +412,214 @@ test_announce (Fixture       *f,
   g_assert_cmpint (count_announced (f, "delivered"), ==, 1);
 }
 
+/* Customer messages (issue #9): a headless refresh queues the message of
+ * each change the settings send automatically, and sends it through the
+ * shop's mail server (tests/smtp-sink.py here).  The settings reach the
+ * binary through a key file (GSETTINGS_BACKEND=keyfile). */
+static void
+test_messages (Fixture       *f,
+               gconstpointer  data)
+{
+  g_auto(Run) first = { 0 };
+  g_auto(Run) second = { 0 };
+  g_auto(Run) third = { 0 };
+  g_autoptr(GSubprocess) sink = NULL;
+  g_autoptr(GDataInputStream) in = NULL;
+  g_autoptr(WaybillOrder) order = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) report = NULL;
+  g_autofree char *script = g_build_filename (TEST_SRCDIR, "smtp-sink.py", NULL);
+  g_autofree char *log = g_build_filename (f->dir, "smtp.log", NULL);
+  g_autofree char *config = g_build_filename (f->dir, "config", NULL);
+  g_autofree char *settings_dir = g_build_filename (config, "glib-2.0", "settings", NULL);
+  g_autofree char *keyfile = g_build_filename (settings_dir, "keyfile", NULL);
+  g_autofree char *port = NULL;
+  g_autofree char *settings = NULL;
+  g_autofree char *mail = NULL;
+  JsonObject *messages;
+
+  sink = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
+                           "/usr/bin/python3", script, log, NULL);
+  g_assert_no_error (error);
+  in = g_data_input_stream_new (g_subprocess_get_stdout_pipe (sink));
+  port = g_data_input_stream_read_line (in, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (port);
+
+  g_assert_cmpint (g_mkdir_with_parents (settings_dir, 0700), ==, 0);
+  settings = g_strdup_printf ("[io/github/waybill/Waybill]\n"
+                              "message-auto-out-for-delivery=true\n"
+                              "message-auto-delivered=true\n"
+                              "shop-name='Tea & Things'\n"
+                              "smtp-host='127.0.0.1'\n"
+                              "smtp-port=%s\n"
+                              "smtp-security='none'\n"
+                              "smtp-from='shop@example.com'\n", port);
+  g_assert_true (g_file_set_contents (keyfile, settings, -1, NULL));
+
+  /* Order 1001 has an email address; 1003 has none: nobody to tell. */
+  order = waybill_store_find_order (f->store, "1001", &error);
+  g_assert_no_error (error);
+  waybill_order_set_email (order, "grace@example.com");
+  g_assert_true (waybill_store_update_order (f->store, order, &error));
+
+  g_setenv ("GSETTINGS_BACKEND", "keyfile", TRUE);
+  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
+
+  /* First answers are no news: no message. */
+  queue_ups (f, UPS_A, "ups/3-in-transit.json");
+  fake_response_fixture (fake_carrier_server_queue (f->server, DHL_PATH, 200),
+                         "dhl/paket-3-in-transit.json");
+  waybill (&first, f, "--quiet", NULL);
+  g_assert_cmpint (first.status, ==, 0);
+  g_assert_null (strstr (first.out, "message"));
+
+  queue_ups (f, UPS_A, "ups/4-out-for-delivery.json");
+  fake_response_fixture (fake_carrier_server_queue (f->server, DHL_PATH, 200),
+                         "dhl/paket-5-delivered.json");
+  waybill (&second, f, "--all", "--quiet", "--json", NULL);
+  if (second.status != 0)
+    g_printerr ("%s\n", second.err);
+  g_assert_cmpint (second.status, ==, 0);
+  report = parse (second.out);
+  messages = json_object_get_object_member (report, "messages");
+  g_assert_nonnull (messages);
+  g_assert_cmpint (json_object_get_int_member (messages, "queued"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (messages, "sent"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (messages, "failed"), ==, 0);
+
+  g_assert_true (g_file_get_contents (log, &mail, NULL, NULL));
+  g_assert_nonnull (strstr (mail, "\"to\": [\"grace@example.com\"]"));
+  g_assert_nonnull (strstr (mail, "Subject: Your order 1001 arrives today\\r\\n"));
+  g_assert_nonnull (strstr (mail, "From: \\\"Tea & Things\\\" <shop@example.com>"));
+  g_assert_null (strstr (strstr (mail, "\"data\"") + 1, "\"data\""));
+
+  /* The same answers again: nothing new to say, nothing sent twice. */
+  queue_ups (f, UPS_A, "ups/4-out-for-delivery.json");
+  waybill (&third, f, "--all", "--quiet", NULL);
+  g_assert_cmpint (third.status, ==, 0);
+  g_assert_null (strstr (third.out, "message"));
+  g_clear_pointer (&mail, g_free);
+  g_assert_true (g_file_get_contents (log, &mail, NULL, NULL));
+  g_assert_null (strstr (strstr (mail, "\"data\"") + 1, "\"data\""));
+
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  g_unsetenv ("XDG_CONFIG_HOME");
+  g_subprocess_send_signal (sink, SIGTERM);
+  g_subprocess_wait (sink, NULL, NULL);
+}
+
+static char *
+message_state (Fixture *f)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  char *state = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (f->path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT group_concat (state) FROM messages", -1, &stmt, NULL),
+                   ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  state = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+
+  return state;
+}
+
+/* Killed while the mail server holds the message (it may have taken it):
+ * the message stays claimed, and the next run does not send it again. */
+static void
+test_messages_killed (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_auto(Run) first = { 0 };
+  g_auto(Run) again = { 0 };
+  g_autoptr(GSubprocess) sink = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GDataInputStream) in = NULL;
+  g_autoptr(WaybillOrder) order = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *script = g_build_filename (TEST_SRCDIR, "smtp-sink.py", NULL);
+  g_autofree char *log = g_build_filename (f->dir, "smtp.log", NULL);
+  g_autofree char *config = g_build_filename (f->dir, "config", NULL);
+  g_autofree char *settings_dir = g_build_filename (config, "glib-2.0", "settings", NULL);
+  g_autofree char *keyfile = g_build_filename (settings_dir, "keyfile", NULL);
+  g_autofree char *port = NULL;
+  g_autofree char *settings = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *state = NULL;
+  const char *binary = g_getenv ("WAYBILL_BINARY");
+  gint64 deadline;
+
+  sink = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
+                           "/usr/bin/python3", script, log, "--stall", NULL);
+  g_assert_no_error (error);
+  in = g_data_input_stream_new (g_subprocess_get_stdout_pipe (sink));
+  port = g_data_input_stream_read_line (in, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpint (g_mkdir_with_parents (settings_dir, 0700), ==, 0);
+  settings = g_strdup_printf ("[io/github/waybill/Waybill]\n"
+                              "message-auto-out-for-delivery=true\n"
+                              "smtp-host='127.0.0.1'\n"
+                              "smtp-port=%s\n"
+                              "smtp-security='none'\n"
+                              "smtp-from='shop@example.com'\n", port);
+  g_assert_true (g_file_set_contents (keyfile, settings, -1, NULL));
+  order = waybill_store_find_order (f->store, "1001", &error);
+  g_assert_no_error (error);
+  waybill_order_set_email (order, "grace@example.com");
+  g_assert_true (waybill_store_update_order (f->store, order, &error));
+  g_setenv ("GSETTINGS_BACKEND", "keyfile", TRUE);
+  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
+
+  queue_ups (f, UPS_A, "ups/3-in-transit.json");
+  fake_response_fixture (fake_carrier_server_queue (f->server, DHL_PATH, 200), "dhl/paket-3-in-transit.json");
+  waybill (&first, f, "--quiet", NULL);
+  g_assert_cmpint (first.status, ==, 0);
+
+  /* The change to out for delivery queues a message; the server takes it
+   * and hangs; the process is killed there. */
+  queue_ups (f, UPS_A, "ups/4-out-for-delivery.json");
+  fake_response_fixture (fake_carrier_server_queue (f->server, DHL_PATH, 200), "dhl/paket-3-in-transit.json");
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
+                              binary, "refresh", "--all", "--quiet", "--data-dir", f->dir, NULL);
+  g_assert_no_error (error);
+  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  while (g_get_monotonic_time () < deadline)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_clear_pointer (&text, g_free);
+      if (g_file_get_contents (log, &text, NULL, NULL) && strstr (text, "stalled") != NULL)
+        break;
+      g_usleep (10 * 1000);
+    }
+  g_assert_nonnull (text);
+  g_assert_nonnull (strstr (text, "\"stalled\": [\"grace@example.com\"]"));
+  g_subprocess_send_signal (process, SIGKILL);
+  g_subprocess_wait (process, NULL, NULL);
+  state = message_state (f);
+  g_assert_cmpstr (state, ==, "sending");
+
+  /* The next run leaves it alone: it may have reached the customer. */
+  queue_ups (f, UPS_A, "ups/4-out-for-delivery.json");
+  fake_response_fixture (fake_carrier_server_queue (f->server, DHL_PATH, 200), "dhl/paket-3-in-transit.json");
+  waybill (&again, f, "--all", "--quiet", NULL);
+  g_assert_cmpint (again.status, ==, 0);
+  g_clear_pointer (&text, g_free);
+  g_assert_true (g_file_get_contents (log, &text, NULL, NULL));
+  g_assert_null (strstr (strstr (text, "stalled") + 1, "stalled"));
+  g_clear_pointer (&state, g_free);
+  state = message_state (f);
+  g_assert_cmpstr (state, ==, "sending");
+
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  g_unsetenv ("XDG_CONFIG_HOME");
+  g_subprocess_send_signal (sink, SIGTERM);
+  g_subprocess_wait (sink, NULL, NULL);
+}
+
 static void
 test_errors (Fixture       *f,
              gconstpointer  data)
@@ -506,6 +715,8 @@ main (int   argc,
   ADD ("errors", test_errors);
   ADD ("locked", test_locked);
   ADD ("bad-database", test_bad_database);
+  ADD ("messages", test_messages);
+  ADD ("messages-killed", test_messages_killed);
 
 #undef ADD
 

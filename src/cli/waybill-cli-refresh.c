@@ -13,6 +13,7 @@
 
 #include "waybill-carrier.h"
 #include "waybill-cli-private.h"
+#include "waybill-outbox.h"
 #include "waybill-refresher.h"
 
 /* `waybill refresh [--all] [--quiet] [--json]`: one pass of the refresher,
@@ -83,8 +84,16 @@ add_string (JsonBuilder *builder,
     json_builder_add_null_value (builder);
 }
 
+typedef struct
+{
+  guint queued;
+  guint sent;
+  guint failed;
+} MessageCounts;
+
 static void
-print_json (const WaybillRefreshReport *report)
+print_json (const WaybillRefreshReport *report,
+            const MessageCounts        *messages)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) node = NULL;
@@ -142,6 +151,18 @@ print_json (const WaybillRefreshReport *report)
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
+
+  /* Messages to customers (issue #9): queued for this pass's changes, and
+   * sent or given up on in this run. */
+  json_builder_set_member_name (builder, "messages");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "queued");
+  json_builder_add_int_value (builder, messages->queued);
+  json_builder_set_member_name (builder, "sent");
+  json_builder_add_int_value (builder, messages->sent);
+  json_builder_set_member_name (builder, "failed");
+  json_builder_add_int_value (builder, messages->failed);
+  json_builder_end_object (builder);
   json_builder_end_object (builder);
 
   node = json_builder_get_root (builder);
@@ -157,6 +178,27 @@ carrier_name (const char *carrier_id)
     return waybill_carrier_get_name (carrier);
 
   return carrier_id != NULL ? carrier_id : "";
+}
+
+static void
+print_messages (const MessageCounts *messages)
+{
+  if (messages->sent > 0)
+    {
+      g_print (g_dngettext (GETTEXT_PACKAGE, "Sent %u message to customers.",
+                            "Sent %u messages to customers.", messages->sent),
+               messages->sent);
+      g_print ("\n");
+    }
+  if (messages->failed > 0)
+    {
+      g_print (g_dngettext (GETTEXT_PACKAGE,
+                            "%u message to customers could not be sent; the order shows why.",
+                            "%u messages to customers could not be sent; the orders show why.",
+                            messages->failed),
+               messages->failed);
+      g_print ("\n");
+    }
 }
 
 static void
@@ -233,6 +275,50 @@ print_human (const WaybillRefreshReport *report,
     }
 }
 
+/* Messages to customers for the changes of this pass, when the settings
+ * send them automatically, and those left from earlier runs that are due.
+ * A failure here is reported on the orders, never a failure of the
+ * refresh. */
+static void
+send_messages (WaybillStore               *store,
+               GSettings                  *settings,
+               const WaybillRefreshReport *report,
+               Wait                       *wait,
+               MessageCounts              *counts)
+{
+  g_autoptr(WaybillOutbox) outbox = waybill_outbox_new (store, settings);
+  g_autoptr(GError) error = NULL;
+  gint64 next = 0;
+
+  counts->queued = waybill_outbox_queue_changes (outbox, report->changes, &error);
+  if (counts->queued == G_MAXUINT)
+    {
+      g_printerr ("%s\n", error->message);
+      counts->queued = 0;
+      return;
+    }
+
+  if (!waybill_store_get_next_message_time (store, &next, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return;
+    }
+  if (next == 0 || next > g_get_real_time () / G_USEC_PER_SEC)
+    return;
+
+  /* Something is due: the secrets, from the environment or the keyring. */
+  waybill_outbox_load_secrets_async (outbox, NULL, done_cb, wait);
+  if (!waybill_outbox_load_secrets_finish (outbox, wait_for (wait), &error))
+    {
+      g_debug ("Keyring not read for messages: %s", error->message);
+      g_clear_error (&error);
+    }
+
+  waybill_outbox_process_async (outbox, NULL, done_cb, wait);
+  if (!waybill_outbox_process_finish (outbox, wait_for (wait), &counts->sent, &counts->failed, &error))
+    g_printerr ("%s\n", error->message);
+}
+
 int
 waybill_cli_refresh (int    argc,
                      char **argv)
@@ -257,6 +343,7 @@ waybill_cli_refresh (int    argc,
   g_autoptr(GMainLoop) loop = NULL;
   g_autoptr(GError) error = NULL;
   Wait wait = { 0 };
+  MessageCounts messages = { 0 };
   guint sigint_id = 0;
   guint sigterm_id = 0;
   int status = 1;
@@ -321,10 +408,15 @@ waybill_cli_refresh (int    argc,
       goto out;
     }
 
+  send_messages (store, settings, report, &wait, &messages);
+
   if (common.json)
-    print_json (report);
+    print_json (report, &messages);
   else
-    print_human (report, all_active);
+    {
+      print_human (report, all_active);
+      print_messages (&messages);
+    }
   status = 0;
 
 out:

@@ -165,6 +165,44 @@ static const char * const migrations[] = {
   "  UNIQUE (order_id, given_at, source, rating, comment)"
   ");"
   "CREATE INDEX feedback_given ON feedback (given_at);",
+  /* 6 -> 7: customer messages (issue #9).  How each customer wants to hear
+   * from the shop, kept with the order and remembered per email address
+   * for later orders; and every message queued, sent or failed.  An
+   * automatic message is unique per order, shipment, event and channel:
+   * the row is written before the message goes out, so a customer is
+   * never told the same thing twice (see waybill-outbox.c). */
+  "ALTER TABLE orders ADD COLUMN contact TEXT"
+  "  CHECK (contact IS NULL OR contact IN ('email', 'sms', 'none'));"
+  "CREATE TABLE customer_contacts ("
+  "  email TEXT PRIMARY KEY COLLATE NOCASE,"
+  "  contact TEXT NOT NULL CHECK (contact IN ('email', 'sms', 'none')),"
+  "  updated INTEGER NOT NULL"
+  ");"
+  "CREATE TABLE messages ("
+  "  id INTEGER PRIMARY KEY,"
+  "  order_id INTEGER NOT NULL REFERENCES orders (id) ON DELETE CASCADE,"
+  "  shipment_id INTEGER REFERENCES shipments (id) ON DELETE SET NULL,"
+  "  event TEXT NOT NULL,"
+  "  channel TEXT NOT NULL CHECK (channel IN ('email', 'sms')),"
+  "  recipient TEXT NOT NULL CHECK (length(recipient) > 0),"
+  "  subject TEXT NOT NULL DEFAULT '',"
+  "  body TEXT NOT NULL,"
+  "  automatic INTEGER NOT NULL DEFAULT 0 CHECK (automatic IN (0, 1)),"
+  "  state TEXT NOT NULL DEFAULT 'queued'"
+  "    CHECK (state IN ('queued', 'sending', 'sent', 'failed')),"
+  "  attempts INTEGER NOT NULL DEFAULT 0,"
+  "  next_attempt INTEGER NOT NULL DEFAULT 0,"
+  "  claimed_at INTEGER,"
+  "  last_error TEXT,"
+  "  provider_id TEXT,"
+  "  created INTEGER NOT NULL,"
+  "  sent_at INTEGER"
+  ");"
+  "CREATE UNIQUE INDEX messages_once ON messages (order_id, shipment_id, event, channel)"
+  "  WHERE automatic = 1;"
+  "CREATE INDEX messages_order ON messages (order_id, created);"
+  "CREATE INDEX messages_due ON messages (state, next_attempt);"
+  "CREATE INDEX messages_sent ON messages (sent_at);",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == WAYBILL_STORE_SCHEMA_VERSION);

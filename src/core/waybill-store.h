@@ -7,6 +7,7 @@
 
 #include <gio/gio.h>
 
+#include "waybill-message.h"
 #include "waybill-order.h"
 #include "waybill-shipment.h"
 #include "waybill-tracking-result.h"
@@ -61,7 +62,7 @@ typedef struct
 #define WAYBILL_ORDER_QUERY_INIT { WAYBILL_FILTER_ALL, WAYBILL_STATUS_INVALID, WAYBILL_SORT_NEWEST }
 
 /* The schema version this build writes; see waybill-store-schema.c. */
-#define WAYBILL_STORE_SCHEMA_VERSION 6
+#define WAYBILL_STORE_SCHEMA_VERSION 7
 
 #define WAYBILL_TYPE_STORE (waybill_store_get_type ())
 
@@ -180,6 +181,59 @@ gboolean          waybill_store_mark_announced     (WaybillStore             *se
 gboolean          waybill_store_mark_delay_announced (WaybillStore           *self,
                                                     gint64                    shipment_id,
                                                     gboolean                 *out_was_new,
+                                                    GError                  **error);
+
+/* Customer messages (waybill-store-messages.c) */
+gboolean          waybill_store_set_contact        (WaybillStore             *self,
+                                                    gint64                    order_id,
+                                                    WaybillContact            contact,
+                                                    GError                  **error);
+gboolean          waybill_store_get_contact        (WaybillStore             *self,
+                                                    gint64                    order_id,
+                                                    WaybillContact           *out_contact,
+                                                    gboolean                 *out_remembered,
+                                                    GError                  **error);
+WaybillContact    waybill_store_lookup_contact_for_email
+                                                   (WaybillStore             *self,
+                                                    const char               *email,
+                                                    GError                  **error);
+gboolean          waybill_store_queue_message      (WaybillStore             *self,
+                                                    WaybillMessage           *message,
+                                                    gint64                    now,
+                                                    gboolean                 *out_was_new,
+                                                    GError                  **error);
+GPtrArray        *waybill_store_list_messages      (WaybillStore             *self,
+                                                    gint64                    order_id,
+                                                    GError                  **error);
+GPtrArray        *waybill_store_list_due_messages  (WaybillStore             *self,
+                                                    gint64                    now,
+                                                    guint                     limit,
+                                                    GError                  **error);
+gboolean          waybill_store_get_next_message_time (WaybillStore          *self,
+                                                    gint64                   *out_time,
+                                                    GError                  **error);
+gboolean          waybill_store_claim_message      (WaybillStore             *self,
+                                                    gint64                    message_id,
+                                                    gint64                    now,
+                                                    gboolean                 *out_claimed,
+                                                    GError                  **error);
+gboolean          waybill_store_message_sent       (WaybillStore             *self,
+                                                    gint64                    message_id,
+                                                    const char               *provider_id,
+                                                    gint64                    now,
+                                                    GError                  **error);
+gboolean          waybill_store_message_failed     (WaybillStore             *self,
+                                                    gint64                    message_id,
+                                                    const char               *error_text,
+                                                    gint64                    next_attempt,
+                                                    gboolean                  refund_attempt,
+                                                    GError                  **error);
+gint64            waybill_store_count_sent_messages (WaybillStore            *self,
+                                                    gint64                    since,
+                                                    GError                  **error);
+guint             waybill_store_recover_messages   (WaybillStore             *self,
+                                                    gint64                    stale_before,
+                                                    const char               *error_text,
                                                     GError                  **error);
 
 /* Bulk writes (demo data, imports): one transaction around many calls. */

@@ -11,6 +11,7 @@
 
 #include "waybill-application.h"
 #include "waybill-notifier.h"
+#include "waybill-outbox.h"
 #include "waybill-refresher.h"
 #include "waybill-tracker-registry.h"
 #include "waybill-paths.h"
@@ -32,6 +33,7 @@ struct _WaybillApplication
   WaybillNotifier *notifier;
   WaybillTrackerRegistry *registry;
   WaybillRefresher *refresher;
+  WaybillOutbox  *outbox;
   gboolean        held;
   gboolean        start_hidden;
   gboolean        background_held;
@@ -168,6 +170,56 @@ run_in_background_changed_cb (WaybillApplication *self)
 }
 
 static void
+outbox_secrets_loaded_cb (GObject      *object,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!waybill_outbox_load_secrets_finish (WAYBILL_OUTBOX (object), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_message ("Could not read the message accounts from the keyring: %s", error->message);
+}
+
+/* Customer messages (issue #9): each change the refresher records may
+ * queue a message; the outbox sends it (once) on its own timer. */
+static void
+refresher_status_changed_cb (WaybillApplication        *self,
+                             const WaybillStatusChange *change)
+{
+  g_autoptr(GPtrArray) changes = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_ptr_array_add (changes, (gpointer) change);
+  if (waybill_outbox_queue_changes (self->outbox, changes, &error) == G_MAXUINT)
+    g_warning ("Could not queue a message to the customer: %s", error->message);
+}
+
+static void
+ensure_outbox (WaybillApplication *self)
+{
+  self->outbox = waybill_outbox_new (self->store, self->settings);
+  waybill_outbox_load_secrets_async (self->outbox, NULL, outbox_secrets_loaded_cb, NULL);
+  g_signal_connect_object (self->refresher, "status-changed",
+                           G_CALLBACK (refresher_status_changed_cb), self, G_CONNECT_SWAPPED);
+  waybill_outbox_start (self->outbox);
+}
+
+/**
+ * waybill_application_get_outbox:
+ *
+ * Returns: (transfer none) (nullable) (type WaybillOutbox): the outbox of
+ *   customer messages, %NULL when the database could not be opened
+ */
+gpointer
+waybill_application_get_outbox (WaybillApplication *self)
+{
+  g_return_val_if_fail (WAYBILL_IS_APPLICATION (self), NULL);
+
+  return self->outbox;
+}
+
+static void
 ensure_store (WaybillApplication *self)
 {
   g_autofree char *path = NULL;
@@ -211,6 +263,7 @@ ensure_store (WaybillApplication *self)
       run_in_background_changed_cb (self);
     }
   waybill_refresher_start (self->refresher);
+  ensure_outbox (self);
 }
 
 static void
@@ -309,6 +362,8 @@ waybill_application_shutdown (GApplication *app)
   /* Writes what the carriers already answered, then stops. */
   if (self->refresher != NULL)
     waybill_refresher_stop (self->refresher);
+  if (self->outbox != NULL)
+    waybill_outbox_stop (self->outbox);
 
   G_APPLICATION_CLASS (waybill_application_parent_class)->shutdown (app);
 }
@@ -318,6 +373,7 @@ waybill_application_dispose (GObject *object)
 {
   WaybillApplication *self = WAYBILL_APPLICATION (object);
 
+  g_clear_object (&self->outbox);
   g_clear_object (&self->refresher);
   g_clear_object (&self->registry);
   g_clear_object (&self->notifier);

@@ -13,6 +13,7 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (WaybillApplication, waybill_application, WAYBILL, APPLICATION, AdwApplication)
 
-WaybillApplication *waybill_application_new (void);
+WaybillApplication *waybill_application_new        (void);
+gpointer            waybill_application_get_outbox (WaybillApplication *self);
 
 G_END_DECLS

@@ -12,6 +12,7 @@
 
 #include "waybill-feedback.h"
 #include "waybill-format.h"
+#include "waybill-message.h"
 #include "waybill-order-detail.h"
 #include "waybill-status-style.h"
 
@@ -39,6 +40,8 @@ struct _WaybillOrderDetail
   GtkBox       *shipments_box;
   AdwPreferencesGroup *feedback_group;
   GPtrArray    *feedback_rows;
+  AdwPreferencesGroup *messages_group;
+  GPtrArray    *message_rows;
 };
 
 G_DEFINE_FINAL_TYPE (WaybillOrderDetail, waybill_order_detail, GTK_TYPE_WIDGET)
@@ -374,6 +377,7 @@ waybill_order_detail_finalize (GObject *object)
 
   g_clear_pointer (&self->shipment_groups, g_ptr_array_unref);
   g_clear_pointer (&self->feedback_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->message_rows, g_ptr_array_unref);
 
   G_OBJECT_CLASS (waybill_order_detail_parent_class)->finalize (object);
 }
@@ -445,6 +449,7 @@ waybill_order_detail_class_init (WaybillOrderDetailClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WaybillOrderDetail, stepper);
   gtk_widget_class_bind_template_child (widget_class, WaybillOrderDetail, shipments_box);
   gtk_widget_class_bind_template_child (widget_class, WaybillOrderDetail, feedback_group);
+  gtk_widget_class_bind_template_child (widget_class, WaybillOrderDetail, messages_group);
 }
 
 static void
@@ -454,6 +459,9 @@ waybill_order_detail_init (WaybillOrderDetail *self)
   self->feedback_rows = g_ptr_array_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
   waybill_order_detail_set_feedback (self, NULL);
+  self->message_rows = g_ptr_array_new ();
+  gtk_widget_init_template (GTK_WIDGET (self));
+  waybill_order_detail_set_messages (self, NULL);
 }
 
 WaybillOrder *
@@ -569,4 +577,101 @@ waybill_order_detail_get_feedback_group (WaybillOrderDetail *self)
   g_return_val_if_fail (WAYBILL_IS_ORDER_DETAIL (self), NULL);
 
   return GTK_WIDGET (self->feedback_group);
+}
+static char *
+format_time (gint64 unix_time)
+{
+  g_autoptr(GDateTime) time = g_date_time_new_from_unix_utc (unix_time);
+
+  return waybill_format_date_time (time);
+}
+
+static GtkWidget *
+make_message_row (const WaybillMessage *message)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *icon = gtk_image_new ();
+  g_autofree char *title = NULL;
+  g_autofree char *subtitle = NULL;
+  g_autofree char *when = NULL;
+  const char *channel = message->channel == WAYBILL_MESSAGE_CHANNEL_SMS ? _("SMS") : _("Email");
+
+  /* Translators: "Out for delivery · Email" */
+  title = g_strdup_printf (_("%s · %s"), waybill_message_event_get_label (message->event), channel);
+
+  switch (message->state)
+    {
+    case WAYBILL_MESSAGE_STATE_SENT:
+      when = format_time (message->sent_at);
+      /* Translators: "Sent Tue 3 Dec 14:05 to anna@example.com" */
+      subtitle = g_strdup_printf (_("Sent %s to %s"), when, message->recipient);
+      gtk_image_set_from_icon_name (GTK_IMAGE (icon), "mail-send-symbolic");
+      break;
+    case WAYBILL_MESSAGE_STATE_FAILED:
+      subtitle = g_strdup_printf (_("Not sent: %s"), message->last_error != NULL ? message->last_error : "");
+      gtk_image_set_from_icon_name (GTK_IMAGE (icon), "dialog-error-symbolic");
+      gtk_widget_add_css_class (row, "error");
+      break;
+    case WAYBILL_MESSAGE_STATE_SENDING:
+      subtitle = g_strdup_printf (_("Sending to %s…"), message->recipient);
+      gtk_image_set_from_icon_name (GTK_IMAGE (icon), "mail-outbox-symbolic");
+      break;
+    case WAYBILL_MESSAGE_STATE_QUEUED:
+    default:
+      if (message->last_error != NULL)
+        {
+          when = format_time (message->next_attempt);
+          /* Translators: "Not sent yet (next try Tue 3 Dec 14:05): the mail server…" */
+          subtitle = g_strdup_printf (_("Not sent yet (next try %s): %s"), when, message->last_error);
+          gtk_image_set_from_icon_name (GTK_IMAGE (icon), "dialog-warning-symbolic");
+          gtk_widget_add_css_class (row, "warning");
+        }
+      else
+        {
+          subtitle = g_strdup_printf (_("Waiting to be sent to %s"), message->recipient);
+          gtk_image_set_from_icon_name (GTK_IMAGE (icon), "mail-outbox-symbolic");
+        }
+      break;
+    }
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+
+  return row;
+}
+
+/**
+ * waybill_order_detail_set_messages:
+ * @messages: (nullable) (element-type WaybillMessage): the order's messages
+ *   to its customer, oldest first, as waybill_store_list_messages() gives
+ *   them
+ *
+ * Shows what was sent, what waits and what failed, newest first.
+ */
+void
+waybill_order_detail_set_messages (WaybillOrderDetail *self,
+                                   GPtrArray          *messages)
+{
+  g_return_if_fail (WAYBILL_IS_ORDER_DETAIL (self));
+
+  for (guint i = 0; i < self->message_rows->len; i++)
+    adw_preferences_group_remove (self->messages_group, g_ptr_array_index (self->message_rows, i));
+  g_ptr_array_set_size (self->message_rows, 0);
+
+  if (messages == NULL || messages->len == 0)
+    {
+      adw_preferences_group_set_description (self->messages_group, _("Nothing sent yet"));
+      return;
+    }
+
+  adw_preferences_group_set_description (self->messages_group, NULL);
+  for (guint i = messages->len; i > 0; i--)
+    {
+      GtkWidget *row = make_message_row (g_ptr_array_index (messages, i - 1));
+
+      adw_preferences_group_add (self->messages_group, row);
+      g_ptr_array_add (self->message_rows, row);
+    }
 }

@@ -15,7 +15,9 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (WaybillOrderDetail, waybill_order_detail, WAYBILL, ORDER_DETAIL, GtkWidget)
 
-WaybillOrder *waybill_order_detail_get_order (WaybillOrderDetail *self);
+WaybillOrder *waybill_order_detail_get_order    (WaybillOrderDetail *self);
+void          waybill_order_detail_set_messages (WaybillOrderDetail *self,
+                                                 GPtrArray          *messages);
 void          waybill_order_detail_set_order (WaybillOrderDetail *self,
                                               WaybillOrder       *order);
 void          waybill_order_detail_set_feedback (WaybillOrderDetail *self,

@@ -96,6 +96,10 @@ struct _WaybillOrderEditor
   GtkImage             *verdict_icon;
   GtkWidget            *keep_button;
   AdwComboRow          *carrier_row;
+  AdwComboRow          *contact_row;
+  /* The contact preference as loaded (issue #9), kept apart from the
+   * order's own fields: it is saved with waybill_store_set_contact(). */
+  WaybillContact        loaded_contact;
 };
 
 G_DEFINE_FINAL_TYPE (WaybillOrderEditor, waybill_order_editor, ADW_TYPE_WINDOW)
@@ -414,6 +418,9 @@ compute_modified (WaybillOrderEditor *self)
 
   /* A number typed but not added yet would be lost too. */
   if (*tracking != '\0')
+    return TRUE;
+
+  if (adw_combo_row_get_selected (self->contact_row) != self->loaded_contact)
     return TRUE;
 
   return order_fields_changed (self);
@@ -992,6 +999,20 @@ failed:
   return FALSE;
 }
 
+/* The customer's choice of messages, when it was changed. */
+static gboolean
+save_contact (WaybillOrderEditor  *self,
+              gint64               id,
+              GError             **error)
+{
+  WaybillContact contact = adw_combo_row_get_selected (self->contact_row);
+
+  if (contact > WAYBILL_CONTACT_NONE || contact == self->loaded_contact)
+    return TRUE;
+
+  return waybill_store_set_contact (self->store, id, contact, error);
+}
+
 /**
  * waybill_order_editor_save:
  * @self: an editor
@@ -1054,6 +1075,13 @@ waybill_order_editor_save (WaybillOrderEditor *self)
         }
 
       return FALSE;
+    }
+
+  if (!save_contact (self, id, &error))
+    {
+      /* The order is saved; only the choice is not. */
+      g_warning ("Could not save the contact preference: %s", error->message);
+      g_clear_error (&error);
     }
 
   saved = waybill_store_get_order (self->store, id, &error);
@@ -1311,6 +1339,7 @@ waybill_order_editor_class_init (WaybillOrderEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WaybillOrderEditor, verdict_icon);
   gtk_widget_class_bind_template_child (widget_class, WaybillOrderEditor, keep_button);
   gtk_widget_class_bind_template_child (widget_class, WaybillOrderEditor, carrier_row);
+  gtk_widget_class_bind_template_child (widget_class, WaybillOrderEditor, contact_row);
   gtk_widget_class_bind_template_callback (widget_class, field_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, entry_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, save_clicked_cb);
@@ -1390,6 +1419,18 @@ waybill_order_editor_init (WaybillOrderEditor *self)
   style_text_row (GTK_WIDGET (self->address_view));
   style_text_row (GTK_WIDGET (self->items_view));
 
+  /* In WaybillContact order. */
+  {
+    g_autoptr(GtkStringList) contacts = gtk_string_list_new (NULL);
+
+    for (WaybillContact c = WAYBILL_CONTACT_UNSET; c <= WAYBILL_CONTACT_NONE; c++)
+      gtk_string_list_append (contacts, waybill_contact_get_label (c));
+    g_signal_handlers_block_by_func (self->contact_row, field_changed_cb, self);
+    adw_combo_row_set_model (self->contact_row, G_LIST_MODEL (contacts));
+    adw_combo_row_set_selected (self->contact_row, WAYBILL_CONTACT_UNSET);
+    g_signal_handlers_unblock_by_func (self->contact_row, field_changed_cb, self);
+  }
+
   for (Field f = 0; f < N_FIELDS; f++)
     {
       GtkEventController *controller = gtk_event_controller_focus_new ();
@@ -1416,6 +1457,23 @@ set_buffer (GtkTextBuffer *buffer,
 }
 
 static void
+load_contact (WaybillOrderEditor *self,
+              WaybillOrder       *order)
+{
+  g_autoptr(GError) error = NULL;
+  WaybillContact contact = WAYBILL_CONTACT_UNSET;
+  gboolean remembered = FALSE;
+
+  if (!waybill_store_get_contact (self->store, waybill_order_get_id (order), &contact, &remembered, &error))
+    g_debug ("No contact preference: %s", error->message);
+
+  /* A choice remembered from an earlier order is shown, and saved with
+   * this one only when changed. */
+  self->loaded_contact = contact;
+  adw_combo_row_set_selected (self->contact_row, contact);
+}
+
+static void
 load_order (WaybillOrderEditor *self,
             WaybillOrder       *order)
 {
@@ -1433,6 +1491,8 @@ load_order (WaybillOrderEditor *self,
 
   for (guint i = 0; i < shipments->len; i++)
     g_ptr_array_add (self->shipments, g_object_ref (g_ptr_array_index (shipments, i)));
+
+  load_contact (self, order);
 
   /* What came from the store is shown as it is, problems included. */
   for (Field f = 0; f < N_FIELDS; f++)

@@ -17,6 +17,8 @@
 #ifdef GDK_WINDOWING_X11
 #include <gdk/x11/gdkx.h>
 #endif
+#include "waybill-application.h"
+#include "waybill-messages-page.h"
 
 /* Preferences: carrier accounts (kept in the keyring through
  * waybill-credentials), how often parcels are checked, and which changes
@@ -693,6 +695,22 @@ waybill_preferences_window_init (WaybillPreferencesWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
+/* Customer messages (issue #9), a page of its own. */
+static void
+add_messages_page (WaybillPreferencesWindow *self)
+{
+  GApplication *app = g_application_get_default ();
+  WaybillMessagesPage *page;
+
+  if (self->settings == NULL)
+    return;
+
+  page = waybill_messages_page_new (self->settings);
+  if (WAYBILL_IS_APPLICATION (app))
+    waybill_messages_page_set_outbox (page, waybill_application_get_outbox (WAYBILL_APPLICATION (app)));
+  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self), ADW_PREFERENCES_PAGE (page));
+}
+
 /**
  * waybill_preferences_window_new:
  * @parent: (nullable): the window it belongs to
@@ -719,6 +737,7 @@ waybill_preferences_window_new (GtkWindow *parent,
   waybill_preferences_window_set_autostart (self, NULL);
   build_carriers_page (self);
   build_settings_pages (self);
+  add_messages_page (self);
   /* libadwaita's own search button and password peek buttons. */
   waybill_a11y_name_icon_buttons (GTK_WIDGET (self));
 

@@ -27,6 +27,8 @@
 #include "waybill-tracking-number.h"
 #include "waybill-status-reply.h"
 #include "waybill-window.h"
+#include "waybill-application.h"
+#include "waybill-compose-window.h"
 
 /* The main window: the order list on the left, the selected order on the
  * right; one pane below about 700 px.  It reads through the store's list
@@ -36,6 +38,7 @@ struct _WaybillWindow
   AdwApplicationWindow   parent_instance;
 
   WaybillStore          *store;
+  guint                  messages_idle;
   WaybillRefresher      *refresher;
   GSettings             *settings;
   WaybillOrderListModel *orders;
@@ -246,6 +249,7 @@ update_order_actions (WaybillWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "order.add-event", shipment != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "order.copy-status-reply", order != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "order.add-feedback", order != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "order.notify-customer", order != NULL);
 }
 
 static void
@@ -303,6 +307,47 @@ show_order_feedback (WaybillWindow *self,
   waybill_order_detail_set_feedback (self->detail, feedback);
 }
 
+/* The order's messages to its customer (issue #9), under its timeline. */
+static void
+show_messages (WaybillWindow *self,
+               WaybillOrder  *order)
+{
+  g_autoptr(GPtrArray) messages = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (order != NULL)
+    {
+      messages = waybill_store_list_messages (self->store, waybill_order_get_id (order), &error);
+      if (messages == NULL)
+        g_warning ("Could not load the order's messages: %s", error->message);
+    }
+  waybill_order_detail_set_messages (self->detail, messages);
+}
+
+/* A message sent or failed changes no order row: its list is read again
+ * on every commit, here or in another process. */
+static gboolean
+refresh_messages_cb (gpointer user_data)
+{
+  WaybillWindow *self = user_data;
+
+  self->messages_idle = 0;
+  if (self->store != NULL && self->detail != NULL)
+    show_messages (self, self->shown_order);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Later, from the main loop: a commit may come in the middle of a change
+ * of the widgets (a dialog closing, a row going away). */
+static void
+store_changed_messages_cb (WaybillWindow *self)
+{
+  if (self->messages_idle == 0)
+    self->messages_idle = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, refresh_messages_cb,
+                                           g_object_ref (self), g_object_unref);
+}
+
 static void
 show_order (WaybillWindow *self,
             gint64         order_id)
@@ -332,6 +377,7 @@ show_order (WaybillWindow *self,
 
   waybill_order_detail_set_order (self->detail, order);
   show_order_feedback (self, order);
+  show_messages (self, order);
   g_set_object (&self->shown_order, order);
   update_order_actions (self);
 
@@ -606,6 +652,27 @@ open_carrier_page_action (GtkWidget  *widget,
 
   if (url != NULL)
     gtk_show_uri (GTK_WINDOW (self), url, GDK_CURRENT_TIME);
+}
+
+static void
+notify_customer_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  WaybillWindow *self = WAYBILL_WINDOW (widget);
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  g_autoptr(WaybillOutbox) outbox = NULL;
+
+  if (self->shown_order == NULL || self->store == NULL)
+    return;
+
+  /* The app's outbox; a window of its own (tests) makes one. */
+  if (WAYBILL_IS_APPLICATION (app) && waybill_application_get_outbox (WAYBILL_APPLICATION (app)) != NULL)
+    outbox = g_object_ref (waybill_application_get_outbox (WAYBILL_APPLICATION (app)));
+  else
+    outbox = waybill_outbox_new (self->store, self->settings);
+
+  gtk_window_present (GTK_WINDOW (waybill_compose_window_new (GTK_WINDOW (self), outbox, self->shown_order)));
 }
 
 static void
@@ -1353,6 +1420,7 @@ waybill_window_class_init (WaybillWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "order.archive", NULL, archive_action);
   gtk_widget_class_install_action (widget_class, "order.unarchive", NULL, unarchive_action);
   gtk_widget_class_install_action (widget_class, "order.delete", NULL, delete_action);
+  gtk_widget_class_install_action (widget_class, "order.notify-customer", NULL, notify_customer_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK, "win.lookup", NULL);
@@ -1470,6 +1538,7 @@ set_store (WaybillWindow *self,
                            G_CONNECT_SWAPPED | G_CONNECT_AFTER);
 
   g_signal_connect_object (store, "changed", G_CALLBACK (queue_filter_counts), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (store, "changed", G_CALLBACK (store_changed_messages_cb), self, G_CONNECT_SWAPPED);
 
   apply_query (self);
   update_list_page (self);

@@ -1,0 +1,384 @@
+/* waybill-sms-sender.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "waybill-sms"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+#include <string.h>
+
+#include "waybill-message.h"
+#include "waybill-sms-sender.h"
+
+/* Sends an SMS through Twilio's Messages API:
+ *   POST /2010-04-01/Accounts/{AccountSid}/Messages.json
+ * with a form body (To, From, Body) and HTTP basic authentication (account
+ * SID and auth token).  Twilio answers 201 with {"sid", "status", …}, or
+ * an error status with {"code", "message", "more_info", "status"}.
+ *
+ * The origin is https://api.twilio.com, or WAYBILL_TWILIO_URL (as for the
+ * carriers' APIs) for tests and proxies; TLS is verified by libsoup. */
+
+#define MAX_REPLY_BYTES (64 * 1024)
+
+struct _WaybillSmsSender
+{
+  GObject      parent_instance;
+
+  SoupSession *session;
+  char        *base_url;
+  char        *account_sid;
+  char        *auth_token;
+  char        *from;
+};
+
+G_DEFINE_FINAL_TYPE (WaybillSmsSender, waybill_sms_sender, G_TYPE_OBJECT)
+
+static void
+wipe_free (char *secret)
+{
+  if (secret != NULL)
+    memset (secret, 0, strlen (secret));
+  g_free (secret);
+}
+
+static void
+waybill_sms_sender_dispose (GObject *object)
+{
+  WaybillSmsSender *self = (WaybillSmsSender *)object;
+
+  g_clear_object (&self->session);
+
+  G_OBJECT_CLASS (waybill_sms_sender_parent_class)->dispose (object);
+}
+
+static void
+waybill_sms_sender_finalize (GObject *object)
+{
+  WaybillSmsSender *self = (WaybillSmsSender *)object;
+
+  g_free (self->base_url);
+  g_free (self->account_sid);
+  wipe_free (self->auth_token);
+  g_free (self->from);
+
+  G_OBJECT_CLASS (waybill_sms_sender_parent_class)->finalize (object);
+}
+
+static void
+waybill_sms_sender_class_init (WaybillSmsSenderClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = waybill_sms_sender_dispose;
+  object_class->finalize = waybill_sms_sender_finalize;
+}
+
+static void
+waybill_sms_sender_init (WaybillSmsSender *self)
+{
+  self->session = soup_session_new_with_options ("user-agent", PACKAGE_NAME "/" PACKAGE_VERSION " ",
+                                                 "timeout", 60,
+                                                 NULL);
+}
+
+/**
+ * waybill_sms_sender_new:
+ * @base_url: (nullable): the API's origin; %NULL for WAYBILL_TWILIO_URL
+ *   when set, else Twilio's
+ */
+WaybillSmsSender *
+waybill_sms_sender_new (const char *base_url)
+{
+  WaybillSmsSender *self = g_object_new (WAYBILL_TYPE_SMS_SENDER, NULL);
+  const char *env = g_getenv ("WAYBILL_TWILIO_URL");
+  char *url;
+
+  if (base_url == NULL || *base_url == '\0')
+    base_url = env != NULL && *env != '\0' ? env : WAYBILL_TWILIO_DEFAULT_URL;
+  url = g_strdup (base_url);
+  while (*url != '\0' && g_str_has_suffix (url, "/"))
+    url[strlen (url) - 1] = '\0';
+  self->base_url = url;
+
+  return self;
+}
+
+const char *
+waybill_sms_sender_get_base_url (WaybillSmsSender *self)
+{
+  g_return_val_if_fail (WAYBILL_IS_SMS_SENDER (self), NULL);
+
+  return self->base_url;
+}
+
+static char *
+dup_trimmed (const char *text)
+{
+  char *copy;
+
+  if (text == NULL)
+    return NULL;
+  copy = g_strstrip (g_strdup (text));
+  if (*copy == '\0')
+    g_clear_pointer (&copy, g_free);
+
+  return copy;
+}
+
+void
+waybill_sms_sender_set_account (WaybillSmsSender *self,
+                                const char       *account_sid,
+                                const char       *auth_token)
+{
+  g_return_if_fail (WAYBILL_IS_SMS_SENDER (self));
+
+  g_free (self->account_sid);
+  self->account_sid = dup_trimmed (account_sid);
+  wipe_free (self->auth_token);
+  self->auth_token = dup_trimmed (auth_token);
+}
+
+void
+waybill_sms_sender_set_from (WaybillSmsSender *self,
+                             const char       *from)
+{
+  g_return_if_fail (WAYBILL_IS_SMS_SENDER (self));
+
+  g_free (self->from);
+  self->from = dup_trimmed (from);
+}
+
+gboolean
+waybill_sms_sender_is_configured (WaybillSmsSender *self)
+{
+  g_return_val_if_fail (WAYBILL_IS_SMS_SENDER (self), FALSE);
+
+  return self->account_sid != NULL && self->auth_token != NULL && self->from != NULL;
+}
+
+/* A phone number as Twilio takes it: E.164, "+" and digits; spaces,
+ * dashes, dots and brackets as people write them are dropped. */
+static char *
+normalize_phone (const char *text)
+{
+  GString *out = g_string_new (NULL);
+
+  if (text == NULL)
+    return g_string_free (out, TRUE);
+
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (g_ascii_isdigit (*p) || (*p == '+' && out->len == 0))
+        g_string_append_c (out, *p);
+      else if (*p != ' ' && *p != '-' && *p != '.' && *p != '(' && *p != ')' && *p != '/')
+        return g_string_free (out, TRUE);
+    }
+
+  if (out->len < 4 || out->str[0] != '+')
+    return g_string_free (out, TRUE);
+
+  return g_string_free (out, FALSE);
+}
+
+typedef struct
+{
+  SoupMessage *message;
+} SendData;
+
+static void
+send_data_free (SendData *data)
+{
+  g_clear_object (&data->message);
+  g_free (data);
+}
+
+static void
+set_reply_error (GError     **error,
+                 guint        http_status,
+                 JsonObject  *reply)
+{
+  gint64 code = 0;
+  const char *text = NULL;
+
+  if (reply != NULL)
+    {
+      if (json_object_has_member (reply, "code") &&
+          JSON_NODE_HOLDS_VALUE (json_object_get_member (reply, "code")))
+        code = json_object_get_int_member (reply, "code");
+      if (json_object_has_member (reply, "message") &&
+          JSON_NODE_HOLDS_VALUE (json_object_get_member (reply, "message")))
+        text = json_object_get_string_member (reply, "message");
+    }
+  if (text == NULL)
+    text = soup_status_get_phrase (http_status);
+  if (text == NULL)
+    text = "";
+
+  if (http_status == SOUP_STATUS_UNAUTHORIZED || http_status == SOUP_STATUS_FORBIDDEN)
+    g_set_error (error, WAYBILL_MESSAGE_ERROR, WAYBILL_MESSAGE_ERROR_AUTH,
+                 _("Twilio refused the account SID or auth token (error %" G_GINT64_FORMAT
+                   ": %s); check them in Preferences"), code, text);
+  else if (http_status == 429 || http_status >= 500)
+    g_set_error (error, WAYBILL_MESSAGE_ERROR, WAYBILL_MESSAGE_ERROR_TEMPORARY,
+                 _("Twilio is busy, Waybill tries again later (HTTP %u: %s)"), http_status, text);
+  else
+    g_set_error (error, WAYBILL_MESSAGE_ERROR, WAYBILL_MESSAGE_ERROR_REJECTED,
+                 _("Twilio refused the message (error %" G_GINT64_FORMAT ": %s)"), code, text);
+}
+
+static void
+send_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SendData *data = g_task_get_task_data (task);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonObject *reply = NULL;
+  guint status;
+
+  bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  if (bytes == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_task_return_error (task, g_steal_pointer (&error));
+      else if (error->domain == G_TLS_ERROR)
+        g_task_return_new_error (task, WAYBILL_MESSAGE_ERROR, WAYBILL_MESSAGE_ERROR_NOT_CONFIGURED,
+                                 _("No secure connection to Twilio: %s"), error->message);
+      else
+        g_task_return_new_error (task, WAYBILL_MESSAGE_ERROR, WAYBILL_MESSAGE_ERROR_TEMPORARY,
+                                 _("Could not reach Twilio: %s"), error->message);
+      return;
+    }
+
+  status = soup_message_get_status (data->message);
+  if (g_bytes_get_size (bytes) > 0 && g_bytes_get_size (bytes) <= MAX_REPLY_BYTES &&
+      json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), NULL) &&
+      JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    reply = json_node_get_object (json_parser_get_root (parser));
+
+  if (status >= 200 && status < 300)
+    {
+      const char *sid = NULL;
+
+      if (reply != NULL && json_object_has_member (reply, "sid") &&
+          JSON_NODE_HOLDS_VALUE (json_object_get_member (reply, "sid")))
+        sid = json_object_get_string_member (reply, "sid");
+      if (sid == NULL || *sid == '\0')
+        {
+          /* Twilio took the message but said nothing we understand: it
+           * went out, so it must not be sent again. */
+          g_task_return_pointer (task, g_strdup (""), g_free);
+          return;
+        }
+      g_task_return_pointer (task, g_strdup (sid), g_free);
+      return;
+    }
+
+  set_reply_error (&error, status, reply);
+  g_task_return_error (task, g_steal_pointer (&error));
+}
+
+/**
+ * waybill_sms_sender_send_async:
+ * @to: the phone number, in international form (+44 20 7946 0000)
+ *
+ * Sends one SMS.  The result is Twilio's message SID.  Errors are in
+ * %WAYBILL_MESSAGE_ERROR.
+ */
+void
+waybill_sms_sender_send_async (WaybillSmsSender    *self,
+                               const char          *to,
+                               const char          *body,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *number = NULL;
+  g_autofree char *sid = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *form = NULL;
+  g_autofree char *credentials = NULL;
+  g_autofree char *basic = NULL;
+  g_autofree char *header = NULL;
+  g_autoptr(GBytes) payload = NULL;
+  SoupMessage *message;
+  SendData *data;
+
+  g_return_if_fail (WAYBILL_IS_SMS_SENDER (self));
+  g_return_if_fail (body != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, waybill_sms_sender_send_async);
+
+  if (!waybill_sms_sender_is_configured (self))
+    {
+      g_task_return_new_error (task, WAYBILL_MESSAGE_ERROR, WAYBILL_MESSAGE_ERROR_NOT_CONFIGURED,
+                               _("Sending SMS is not set up: add the Twilio account SID, auth "
+                                 "token and sender number in Preferences"));
+      return;
+    }
+
+  number = normalize_phone (to);
+  if (number == NULL)
+    {
+      g_task_return_new_error (task, WAYBILL_MESSAGE_ERROR, WAYBILL_MESSAGE_ERROR_REJECTED,
+                               _("“%s” is not a phone number in international form (+…)"),
+                               to != NULL ? to : "");
+      return;
+    }
+
+  sid = g_uri_escape_string (self->account_sid, NULL, FALSE);
+  url = g_strdup_printf ("%s/2010-04-01/Accounts/%s/Messages.json", self->base_url, sid);
+  message = soup_message_new ("POST", url);
+  if (message == NULL)
+    {
+      g_task_return_new_error (task, WAYBILL_MESSAGE_ERROR, WAYBILL_MESSAGE_ERROR_NOT_CONFIGURED,
+                               _("The address of Twilio is not a web address; check WAYBILL_TWILIO_URL"));
+      return;
+    }
+
+  form = soup_form_encode ("To", number, "From", self->from, "Body", body, NULL);
+  payload = g_bytes_new (form, strlen (form));
+  soup_message_set_request_body_from_bytes (message, "application/x-www-form-urlencoded", payload);
+
+  credentials = g_strdup_printf ("%s:%s", self->account_sid, self->auth_token);
+  basic = g_base64_encode ((const guchar *) credentials, strlen (credentials));
+  header = g_strdup_printf ("Basic %s", basic);
+  soup_message_headers_replace (soup_message_get_request_headers (message), "Authorization", header);
+  soup_message_headers_replace (soup_message_get_request_headers (message), "Accept", "application/json");
+  memset (credentials, 0, strlen (credentials));
+  memset (header, 0, strlen (header));
+
+  data = g_new0 (SendData, 1);
+  data->message = message;
+  g_task_set_task_data (task, data, (GDestroyNotify) send_data_free);
+
+  soup_session_send_and_read_async (self->session, message, G_PRIORITY_DEFAULT, cancellable,
+                                    send_cb, g_steal_pointer (&task));
+}
+
+/**
+ * waybill_sms_sender_send_finish:
+ *
+ * Returns: (transfer full): Twilio's message SID (empty when Twilio gave
+ *   none), or %NULL with @error set
+ */
+char *
+waybill_sms_sender_send_finish (WaybillSmsSender  *self,
+                                GAsyncResult      *result,
+                                GError           **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
