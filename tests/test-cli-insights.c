@@ -87,6 +87,8 @@ test_stats_json (Fixture       *fixture,
   g_assert_cmpint (json_object_get_int_member (ups, "shipments"), ==, 4);
   g_assert_cmpint (json_object_get_int_member (ups, "delivered"), ==, 3);
   g_assert_cmpfloat_with_epsilon (json_object_get_double_member (ups, "on_time_rate"), 0.6667, 1e-9);
+  /* As written, not as json-glib's 17 digits (0.66669999999999996). */
+  g_assert_nonnull (strstr (run.out, "\"on_time_rate\" : 0.6667,"));
   g_assert_cmpfloat_with_epsilon (json_object_get_double_member (ups, "average_transit_days"), 2.6667, 1e-9);
   g_assert_cmpint (json_object_get_int_member (ups, "exceptions"), ==, 1);
   g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (ups, "exceptions_by_reason"),
@@ -125,6 +127,24 @@ test_stats_all_time_table (Fixture       *fixture,
   g_assert_true (g_regex_match_simple ("\\nDHL Express +1 +1 +100% +1\\.0 +0\\n", run.out, 0, 0));
   g_assert_true (g_regex_match_simple ("\\n  Delivered +5\\n", run.out, 0, 0));
   g_assert_nonnull (strstr (run.out, "Feedback: 4 ratings, average 3.0 of 5"));
+
+  /* The columns line up, counted in characters: the FedEx row's "–" (three
+   * bytes) ends where UPS's "67%" ends. */
+  {
+    g_auto(GStrv) lines = g_strsplit (run.out, "\n", -1);
+    const char *ups = NULL, *fedex = NULL;
+
+    for (guint i = 0; lines[i] != NULL; i++)
+      if (g_str_has_prefix (lines[i], "UPS "))
+        ups = lines[i];
+      else if (g_str_has_prefix (lines[i], "FedEx "))
+        fedex = lines[i];
+    g_assert_nonnull (ups);
+    g_assert_nonnull (fedex);
+    g_assert_cmpint (g_utf8_strlen (ups, -1), ==, g_utf8_strlen (fedex, -1));
+    g_assert_cmpint (g_utf8_pointer_to_offset (ups, strstr (ups, "67%") + 3), ==,
+                     g_utf8_pointer_to_offset (fedex, strstr (fedex, "–") + strlen ("–")));
+  }
 }
 
 static void

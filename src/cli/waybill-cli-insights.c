@@ -544,8 +544,16 @@ print_stats_table (WaybillStats *stats)
     g_print ("%s\n", _("No shipments in this period."));
   else
     {
-      g_print ("%-22s %9s %9s %8s %12s %10s\n", _("Carrier"), _("Shipments"), _("Delivered"),
-               _("On time"), _("Transit days"), _("Exceptions"));
+      g_autoptr(GString) header = g_string_new (NULL);
+
+      waybill_cli_append_padded (header, _("Carrier"), 20, FALSE);
+      waybill_cli_append_padded (header, _("Shipments"), 9, TRUE);
+      waybill_cli_append_padded (header, _("Delivered"), 9, TRUE);
+      waybill_cli_append_padded (header, _("On time"), 8, TRUE);
+      waybill_cli_append_padded (header, _("Transit days"), 12, TRUE);
+      waybill_cli_append_padded (header, _("Exceptions"), 10, TRUE);
+      g_strchomp (header->str);
+      g_print ("%s\n", header->str);
       for (guint i = 0; i < stats->carriers->len; i++)
         {
           WaybillCarrierStats *carrier = g_ptr_array_index (stats->carriers, i);
@@ -554,15 +562,32 @@ print_stats_table (WaybillStats *stats)
           g_autofree char *transit = carrier->average_transit_days >= 0
                                      ? g_strdup_printf ("%.1f", carrier->average_transit_days) : g_strdup ("–");
 
-          g_print ("%-22s %9u %9u %8s %12s %10u\n", waybill_format_carrier_name (carrier->carrier),
-                   carrier->shipments, carrier->delivered, rate, transit, carrier->exceptions);
+          g_autofree char *shipments = g_strdup_printf ("%u", carrier->shipments);
+          g_autofree char *delivered = g_strdup_printf ("%u", carrier->delivered);
+          g_autofree char *exceptions = g_strdup_printf ("%u", carrier->exceptions);
+          g_autoptr(GString) line = g_string_new (NULL);
+
+          waybill_cli_append_padded (line, waybill_format_carrier_name (carrier->carrier), 20, FALSE);
+          waybill_cli_append_padded (line, shipments, 9, TRUE);
+          waybill_cli_append_padded (line, delivered, 9, TRUE);
+          waybill_cli_append_padded (line, rate, 8, TRUE);
+          waybill_cli_append_padded (line, transit, 12, TRUE);
+          waybill_cli_append_padded (line, exceptions, 10, TRUE);
+          g_strchomp (line->str);
+          g_print ("%s\n", line->str);
         }
     }
 
   g_print ("\n%s\n", _("Orders by status:"));
   for (guint s = 0; s < WAYBILL_N_STATUSES; s++)
     if (stats->orders_by_status[s] > 0)
-      g_print ("  %-26s %u\n", waybill_status_get_label (s), stats->orders_by_status[s]);
+      {
+        g_autoptr(GString) line = g_string_new ("  ");
+
+        waybill_cli_append_padded (line, waybill_status_get_label (s), 26, FALSE);
+        g_string_append_printf (line, "%u", stats->orders_by_status[s]);
+        g_print ("%s\n", line->str);
+      }
   if (stats->orders == 0)
     g_print ("  %s\n", _("No orders in this period."));
 

@@ -20,25 +20,6 @@
 
 #define LIST_PAGE 1000
 
-/* Pads to a width in characters, not bytes, so that names with accents
- * line up. */
-static void
-append_padded (GString    *line,
-               const char *text,
-               guint       width)
-{
-  glong length;
-
-  if (text == NULL)
-    text = "";
-
-  length = g_utf8_strlen (text, -1);
-  g_string_append (line, text);
-  for (glong i = length; i < (glong) width; i++)
-    g_string_append_c (line, ' ');
-  g_string_append (line, "  ");
-}
-
 static void
 print_order_row (WaybillOrder *order,
                  GDateTime    *now)
@@ -47,11 +28,11 @@ print_order_row (WaybillOrder *order,
   g_autofree char *delivery = waybill_format_order_line (order, now);
   g_autoptr(GString) line = g_string_new (NULL);
 
-  append_padded (line, waybill_order_get_order_number (order), 10);
-  append_padded (line, waybill_order_get_customer (order), 22);
-  append_padded (line, waybill_status_get_label (waybill_order_get_display_status (order)), 18);
-  append_padded (line, shipment ? waybill_format_carrier_name (waybill_shipment_get_carrier (shipment)) : NULL, 14);
-  append_padded (line, shipment ? waybill_shipment_get_tracking_number (shipment) : NULL, 22);
+  waybill_cli_append_padded (line, waybill_order_get_order_number (order), 10, FALSE);
+  waybill_cli_append_padded (line, waybill_order_get_customer (order), 22, FALSE);
+  waybill_cli_append_padded (line, waybill_status_get_label (waybill_order_get_display_status (order)), 18, FALSE);
+  waybill_cli_append_padded (line, shipment ? waybill_format_carrier_name (waybill_shipment_get_carrier (shipment)) : NULL, 14, FALSE);
+  waybill_cli_append_padded (line, shipment ? waybill_shipment_get_tracking_number (shipment) : NULL, 22, FALSE);
   g_string_append (line, delivery);
   if (waybill_order_get_delayed (order))
     g_string_append (line, _(" (delayed)"));

@@ -34,6 +34,11 @@ int             waybill_cli_fail_printf   (const char        *verb,
                                            const char        *format,
                                            ...) G_GNUC_PRINTF (2, 3);
 void            waybill_cli_print_json    (JsonNode          *node);
+char           *waybill_cli_shorten_numbers (const char      *json);
+void            waybill_cli_append_padded (GString           *line,
+                                           const char        *text,
+                                           guint              width,
+                                           gboolean           align_right);
 void            waybill_cli_common_clear  (WaybillCliCommon  *common);
 
 JsonNode       *waybill_cli_order_to_json (WaybillOrder      *order,

@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "waybill-cli.h"
 #include "waybill-cli-private.h"
@@ -183,16 +184,94 @@ waybill_cli_fail_printf (const char *verb,
   return waybill_cli_fail (verb, error);
 }
 
+/* json-glib writes every double with 17 significant digits, so 0.6667
+ * comes out as 0.66669999999999996.  Writes each number outside strings
+ * with the fewest digits that read back as the same value instead (15 are
+ * always enough for the rounded figures the verbs print).  A number that
+ * 15 digits would change is written as it was. */
+char *
+waybill_cli_shorten_numbers (const char *json)
+{
+  GString *out = g_string_sized_new (strlen (json));
+  gboolean in_string = FALSE;
+
+  for (const char *p = json; *p != '\0'; p++)
+    {
+      if (in_string)
+        {
+          g_string_append_c (out, *p);
+          if (*p == '\\' && p[1] != '\0')
+            g_string_append_c (out, *++p);
+          else if (*p == '"')
+            in_string = FALSE;
+        }
+      else if (*p == '"')
+        {
+          in_string = TRUE;
+          g_string_append_c (out, *p);
+        }
+      else if (*p == '-' || g_ascii_isdigit (*p))
+        {
+          const char *start = p;
+          g_autofree char *token = NULL;
+
+          while (p[1] != '\0' && strchr ("0123456789.eE+-", p[1]) != NULL)
+            p++;
+          token = g_strndup (start, p - start + 1);
+          if (strpbrk (token, ".eE") != NULL)
+            {
+              char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+              double value = g_ascii_strtod (token, NULL);
+
+              g_ascii_formatd (buffer, sizeof buffer, "%.15g", value);
+              /* Only when it is the same double; otherwise as it was. */
+              g_string_append (out, g_ascii_strtod (buffer, NULL) == value ? buffer : token);
+            }
+          else
+            g_string_append (out, token);
+        }
+      else
+        g_string_append_c (out, *p);
+    }
+
+  return g_string_free (out, FALSE);
+}
+
+/* Pads to a width in characters, not bytes, so that names with accents
+ * and translated headings line up; then two spaces between columns. */
+void
+waybill_cli_append_padded (GString    *line,
+                           const char *text,
+                           guint       width,
+                           gboolean    align_right)
+{
+  glong length;
+
+  if (text == NULL)
+    text = "";
+
+  length = g_utf8_strlen (text, -1);
+  if (!align_right)
+    g_string_append (line, text);
+  for (glong i = length; i < (glong) width; i++)
+    g_string_append_c (line, ' ');
+  if (align_right)
+    g_string_append (line, text);
+  g_string_append (line, "  ");
+}
+
 void
 waybill_cli_print_json (JsonNode *node)
 {
   g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autofree char *generated = NULL;
   g_autofree char *text = NULL;
 
   json_generator_set_root (generator, node);
   json_generator_set_pretty (generator, TRUE);
   json_generator_set_indent (generator, 2);
-  text = json_generator_to_data (generator, NULL);
+  generated = json_generator_to_data (generator, NULL);
+  text = waybill_cli_shorten_numbers (generated);
   fputs (text, stdout);
   fputc ('\n', stdout);
   fflush (stdout);
