@@ -411,6 +411,7 @@ test_compose (Fixture       *fixture,
       GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
 
       iterate (100);
+      assert_order_detail_apart (GTK_WIDGET (detail));
       gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
       save_screenshot (window, "order-messages.png");
     }
