@@ -545,6 +545,7 @@ static void
 show_large (Fixture    *fixture,
             int         width,
             gboolean    dark,
+            gboolean    detail,
             const char *shot)
 {
   AdwStyleManager *manager = adw_style_manager_get_default ();
@@ -568,6 +569,10 @@ show_large (Fixture    *fixture,
       iterate (200);
     }
   gtk_test_widget_wait_for_draw (GTK_WIDGET (fixture->window));
+  /* The order on screen: nothing in it drawn over anything else. */
+  g_assert_true (gtk_widget_get_mapped (waybill_window_get_detail (fixture->window)) == detail);
+  if (detail)
+    assert_order_detail_apart (waybill_window_get_detail (fixture->window));
   save_screenshot (GTK_WIDGET (fixture->window), shot);
 
   /* Nothing on screen is cut short: what does not fit wraps. */
@@ -579,7 +584,8 @@ show_large (Fixture    *fixture,
 
 /* Large Text (the accessibility setting scales the font by 1.25 to 1.5):
  * the window at 1.5×, light and dark, wide and narrow, with the order that
- * has the most to show.  No label on screen is ellipsized. */
+ * has the most to show.  No label on screen is ellipsized, and nothing in
+ * the order's detail is drawn over anything else. */
 static void
 test_large_text (Fixture       *fixture,
                  gconstpointer  data)
@@ -591,13 +597,13 @@ test_large_text (Fixture       *fixture,
   g_object_set (settings, "gtk-xft-dpi", 96 * 1024 * 3 / 2, NULL);
 
   waybill_window_show_order_id (fixture->window, busy_order_id (fixture));
-  show_large (fixture, 1100, FALSE, "large-text-wide.png");
-  show_large (fixture, 1100, TRUE, "large-text-wide-dark.png");
-  show_large (fixture, 400, FALSE, "large-text-narrow.png");
-  show_large (fixture, 400, TRUE, "large-text-narrow-dark.png");
+  show_large (fixture, 1100, FALSE, TRUE, "large-text-wide.png");
+  show_large (fixture, 1100, TRUE, TRUE, "large-text-wide-dark.png");
+  show_large (fixture, 400, FALSE, TRUE, "large-text-narrow.png");
+  show_large (fixture, 400, TRUE, TRUE, "large-text-narrow-dark.png");
   /* Narrow shows the detail; back to the list. */
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.search", NULL);
-  show_large (fixture, 400, FALSE, "large-text-narrow-list.png");
+  show_large (fixture, 400, FALSE, FALSE, "large-text-narrow-list.png");
 
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
   g_object_set (settings, "gtk-xft-dpi", dpi, NULL);

@@ -400,6 +400,7 @@ test_add_feedback (Fixture       *fixture,
   assert_contains (after, "★★★★☆");
   assert_shows (window, "Feedback saved");
   gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+  assert_order_detail_apart (GTK_WIDGET (detail));
   save_screenshot (GTK_WIDGET (window), "order-feedback.png");
 
   /* Removed again from the order. */

@@ -411,6 +411,7 @@ test_compose (Fixture       *fixture,
       GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
 
       iterate (100);
+      assert_order_detail_apart (GTK_WIDGET (detail));
       gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
       save_screenshot (window, "order-messages.png");
     }
@@ -488,6 +489,19 @@ main (int   argc,
 {
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
+
+  /* AdwApplication loads the app's style sheet and icons; the order's
+   * screenshot needs them (the stepper, the status pills). */
+  {
+    GtkCssProvider *provider = gtk_css_provider_new ();
+
+    gtk_css_provider_load_from_resource (provider, "/io/github/waybill/Waybill/style.css");
+    gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (provider),
+                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+    g_object_unref (provider);
+    gtk_icon_theme_add_resource_path (gtk_icon_theme_get_for_display (gdk_display_get_default ()),
+                                      "/io/github/waybill/Waybill/icons");
+  }
 
   g_test_add ("/waybill/messages-ui/preferences", Fixture, NULL, fixture_set_up, test_preferences, fixture_tear_down);
   g_test_add ("/waybill/messages-ui/editor-contact", Fixture, NULL, fixture_set_up, test_editor_contact, fixture_tear_down);

@@ -146,6 +146,7 @@ test_selection_shows_timeline (Fixture       *fixture,
       g_assert_nonnull (strstr (text, waybill_tracking_event_get_location (event)));
     }
 
+  assert_order_detail_apart (waybill_window_get_detail (fixture->window));
   save_screenshot (GTK_WIDGET (fixture->window), "main-window.png");
 }
 
@@ -242,6 +243,8 @@ test_narrow_window_folds (Fixture       *fixture,
   g_assert_true (adw_leaflet_get_visible_child (leaflet) !=
                  GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (fixture->window),
                                                             WAYBILL_TYPE_WINDOW, "sidebar")));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (fixture->window));
+  assert_order_detail_apart (waybill_window_get_detail (fixture->window));
   save_screenshot (GTK_WIDGET (fixture->window), "order-detail.png");
 }
 
@@ -571,6 +574,7 @@ test_exception_dark (Fixture       *fixture,
   g_assert_nonnull (strstr (text, "Problem"));
   g_assert_true (strstr (text, "Held in customs") != NULL || strstr (text, "Address problem") != NULL);
 
+  assert_order_detail_apart (waybill_window_get_detail (fixture->window));
   save_screenshot (GTK_WIDGET (fixture->window), "exception-dark.png");
   adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_DEFAULT);
 }
@@ -786,6 +790,86 @@ test_store_error_shown (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The check of the detail's layout fails on what it is there to catch:
+ * two widgets in the same place, one reaching out of its parent, and the
+ * detail built twice over (its template instantiated a second time). */
+static void
+test_overlap_check_fails (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *fixed = gtk_fixed_new ();
+  GtkWidget *a = gtk_button_new_with_label ("A");
+  GtkWidget *b = gtk_button_new_with_label ("B");
+  GtkWidget *scroller = gtk_scrolled_window_new ();
+  GtkWidget *tall = gtk_label_new ("tall");
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *twice = GTK_WIDGET (g_object_new (WAYBILL_TYPE_ORDER_DETAIL, NULL));
+  char *misplaced;
+
+  gtk_widget_set_size_request (a, 100, 40);
+  gtk_widget_set_size_request (b, 100, 40);
+  gtk_fixed_put (GTK_FIXED (fixed), a, 0, 0);
+  gtk_fixed_put (GTK_FIXED (fixed), b, 50, 20);
+  gtk_widget_set_size_request (tall, 50, 2000);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), tall);
+  gtk_widget_set_size_request (scroller, 100, 100);
+  gtk_box_append (GTK_BOX (box), fixed);
+  gtk_box_append (GTK_BOX (box), scroller);
+  gtk_window_set_child (GTK_WINDOW (window), box);
+  gtk_window_present (GTK_WINDOW (window));
+  gtk_test_widget_wait_for_draw (window);
+  iterate (50);
+
+  misplaced = find_misplaced_child (fixed);
+  g_assert_nonnull (misplaced);
+  g_assert_nonnull (strstr (misplaced, "overlap"));
+  g_free (misplaced);
+  /* Side by side, they are apart. */
+  gtk_fixed_move (GTK_FIXED (fixed), b, 100, 20);
+  iterate (50);
+  gtk_test_widget_wait_for_draw (window);
+  g_assert_null (find_misplaced_child (fixed));
+
+  /* The label is taller than the scrolled window's viewport. */
+  misplaced = find_misplaced_child (gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scroller)));
+  g_assert_nonnull (misplaced);
+  g_assert_nonnull (strstr (misplaced, "reaches outside"));
+  g_free (misplaced);
+  g_assert_null (find_misplaced_child (box));
+
+  /* The bug of the messages merge: a second copy of the whole page. */
+  gtk_widget_init_template (twice);
+  gtk_window_set_child (GTK_WINDOW (window), twice);
+  gtk_window_set_default_size (GTK_WINDOW (window), 600, 600);
+  gtk_test_widget_wait_for_draw (window);
+  iterate (100);
+  misplaced = find_misplaced_child (twice);
+  g_assert_nonnull (misplaced);
+  g_assert_nonnull (strstr (misplaced, "GtkScrolledWindow"));
+  g_free (misplaced);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* The detail as it is built: apart, with an order or with none. */
+static void
+test_detail_alone_apart (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *detail = GTK_WIDGET (g_object_new (WAYBILL_TYPE_ORDER_DETAIL, NULL));
+  g_autoptr(GListModel) children = gtk_widget_observe_children (detail);
+
+  gtk_window_set_child (GTK_WINDOW (window), detail);
+  gtk_window_set_default_size (GTK_WINDOW (window), 600, 600);
+  gtk_window_present (GTK_WINDOW (window));
+  gtk_test_widget_wait_for_draw (window);
+  iterate (100);
+  /* One page in it. */
+  g_assert_cmpuint (g_list_model_get_n_items (children), ==, 1);
+  assert_order_detail_apart (detail);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -825,6 +909,8 @@ main (int   argc,
   ADD ("/waybill/window/preferences", test_preferences);
   ADD ("/waybill/window/preferences-test-connection", test_preferences_test_connection);
   g_test_add_func ("/waybill/window/empty-state", test_empty_state);
+  g_test_add_func ("/waybill/window/overlap-check-fails", test_overlap_check_fails);
+  g_test_add_func ("/waybill/window/detail-alone-apart", test_detail_alone_apart);
   g_test_add_func ("/waybill/window/store-error-shown", test_store_error_shown);
 
   return g_test_run ();

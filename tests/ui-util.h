@@ -14,5 +14,7 @@ void  iterate         (guint       ms);
 char *widget_text     (gpointer    widget);
 void  save_screenshot (GtkWidget  *widget,
                        const char *name);
+char *find_misplaced_child (GtkWidget *parent);
+void  assert_order_detail_apart (GtkWidget *detail);
 
 G_END_DECLS

@@ -457,10 +457,11 @@ waybill_order_detail_init (WaybillOrderDetail *self)
 {
   self->shipment_groups = g_ptr_array_new ();
   self->feedback_rows = g_ptr_array_new ();
+  self->message_rows = g_ptr_array_new ();
+  /* Once: a second call would build a second copy of the whole page,
+   * laid over the first by the bin layout. */
   gtk_widget_init_template (GTK_WIDGET (self));
   waybill_order_detail_set_feedback (self, NULL);
-  self->message_rows = g_ptr_array_new ();
-  gtk_widget_init_template (GTK_WIDGET (self));
   waybill_order_detail_set_messages (self, NULL);
 }
 
