@@ -246,8 +246,8 @@ waybill_chart_snapshot (GtkWidget   *widget,
         maximum = MAX (maximum, total);
     }
 
-  /* Labels take at most two fifths of the width; longer ones are ellipsized. */
-  label_width = MIN (label_width, width * 2 / 5);
+  /* Labels take at most half the width; longer ones are ellipsized. */
+  label_width = MIN (label_width, width / 2);
   bar_x = label_width + GAP;
   bar_space = MAX (20, width - bar_x - GAP - value_width);
 
