@@ -546,12 +546,15 @@ print_stats_table (WaybillStats *stats)
     {
       g_autoptr(GString) header = g_string_new (NULL);
 
-      waybill_cli_append_padded (header, _("Carrier"), 20, FALSE);
-      waybill_cli_append_padded (header, _("Shipments"), 9, TRUE);
-      waybill_cli_append_padded (header, _("Delivered"), 9, TRUE);
-      waybill_cli_append_padded (header, _("On time"), 8, TRUE);
-      waybill_cli_append_padded (header, _("Transit days"), 12, TRUE);
-      waybill_cli_append_padded (header, _("Exceptions"), 10, TRUE);
+      const char *headings[] = { _("Carrier"), _("Shipments"), _("Delivered"),
+                                 _("On time"), _("Transit days"), _("Exceptions") };
+      guint widths[G_N_ELEMENTS (headings)] = { 20, 9, 9, 8, 12, 10 };
+
+      /* A translated heading may be wider than the figures under it. */
+      for (guint c = 0; c < G_N_ELEMENTS (headings); c++)
+        widths[c] = MAX (widths[c], (guint) g_utf8_strlen (headings[c], -1));
+      for (guint c = 0; c < G_N_ELEMENTS (headings); c++)
+        waybill_cli_append_padded (header, headings[c], widths[c], c > 0);
       g_strchomp (header->str);
       g_print ("%s\n", header->str);
       for (guint i = 0; i < stats->carriers->len; i++)
@@ -567,12 +570,11 @@ print_stats_table (WaybillStats *stats)
           g_autofree char *exceptions = g_strdup_printf ("%u", carrier->exceptions);
           g_autoptr(GString) line = g_string_new (NULL);
 
-          waybill_cli_append_padded (line, waybill_format_carrier_name (carrier->carrier), 20, FALSE);
-          waybill_cli_append_padded (line, shipments, 9, TRUE);
-          waybill_cli_append_padded (line, delivered, 9, TRUE);
-          waybill_cli_append_padded (line, rate, 8, TRUE);
-          waybill_cli_append_padded (line, transit, 12, TRUE);
-          waybill_cli_append_padded (line, exceptions, 10, TRUE);
+          const char *cells[] = { waybill_format_carrier_name (carrier->carrier), shipments, delivered,
+                                  rate, transit, exceptions };
+
+          for (guint c = 0; c < G_N_ELEMENTS (cells); c++)
+            waybill_cli_append_padded (line, cells[c], widths[c], c > 0);
           g_strchomp (line->str);
           g_print ("%s\n", line->str);
         }
@@ -584,7 +586,7 @@ print_stats_table (WaybillStats *stats)
       {
         g_autoptr(GString) line = g_string_new ("  ");
 
-        waybill_cli_append_padded (line, waybill_status_get_label (s), 26, FALSE);
+        waybill_cli_append_padded (line, waybill_status_get_label (s), 30, FALSE);
         g_string_append_printf (line, "%u", stats->orders_by_status[s]);
         g_print ("%s\n", line->str);
       }

@@ -222,14 +222,14 @@ set_reply_error (GError     **error,
 
   if (http_status == SOUP_STATUS_UNAUTHORIZED || http_status == SOUP_STATUS_FORBIDDEN)
     g_set_error (error, WAYBILL_MESSAGE_ERROR, WAYBILL_MESSAGE_ERROR_AUTH,
-                 _("Twilio refused the account SID or auth token (error %" G_GINT64_FORMAT
-                   ": %s); check them in Preferences"), code, text);
+                 _("Twilio refused the account SID or auth token (error %lld: %s); check them in Preferences"),
+                 (long long) code, text);
   else if (http_status == 429 || http_status >= 500)
     g_set_error (error, WAYBILL_MESSAGE_ERROR, WAYBILL_MESSAGE_ERROR_TEMPORARY,
                  _("Twilio is busy, Waybill tries again later (HTTP %u: %s)"), http_status, text);
   else
     g_set_error (error, WAYBILL_MESSAGE_ERROR, WAYBILL_MESSAGE_ERROR_REJECTED,
-                 _("Twilio refused the message (error %" G_GINT64_FORMAT ": %s)"), code, text);
+                 _("Twilio refused the message (error %lld: %s)"), (long long) code, text);
 }
 
 static void
