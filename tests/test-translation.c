@@ -20,6 +20,7 @@
 #include "waybill-order-editor.h"
 #include "waybill-preferences-window.h"
 #include "waybill-status-change.h"
+#include "waybill-status-reply.h"
 #include "waybill-store.h"
 #include "waybill-window.h"
 
@@ -621,6 +622,35 @@ test_store_error (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The reply staff paste into a chat, in German with German dates: an
+ * order in transit, last scanned this morning, due on Thursday. */
+static void
+test_status_reply (void)
+{
+  g_autoptr(WaybillOrder) order = waybill_order_new ("1042", "Anna");
+  WaybillShipment *shipment = waybill_shipment_new ("ups", "1Z999AA10123456784");
+  g_autoptr(GDateTime) now = g_date_time_new_utc (2025, 12, 2, 15, 0, 0);
+  g_autoptr(GDateTime) scanned = g_date_time_new_utc (2025, 12, 2, 8, 10, 0);
+  g_autoptr(GDateTime) eta = g_date_time_new_utc (2025, 12, 4, 18, 0, 0);
+  g_autofree char *text = NULL;
+
+  waybill_order_set_stage (order, WAYBILL_STATUS_SHIPPED);
+  waybill_shipment_set_status (shipment, WAYBILL_STATUS_IN_TRANSIT);
+  waybill_shipment_set_estimated_delivery (shipment, NULL, eta);
+  g_ptr_array_add (waybill_shipment_get_events (shipment),
+                   waybill_tracking_event_new (scanned, WAYBILL_STATUS_IN_TRANSIT, "X", "Scan", "Memphis, TN, US"));
+  waybill_order_add_shipment (order, shipment);
+
+  text = waybill_status_reply_build (order, now);
+  g_test_message ("%s", text);
+  assert_shows (text, "1042");
+  assert_shows (text, "Memphis, TN, US");
+  g_assert_null (strstr (text, "Your order"));
+  g_assert_null (strstr (text, "Track it here"));
+  assert_shows (text, "heute Morgen");
+  assert_shows (text, "Donnerstag, 4. Dezember");
+}
+
 /* Notifications: through libnotify to python3-dbusmock's notification
  * daemon on the test's private bus. */
 
@@ -794,6 +824,7 @@ main (int   argc,
   ADD ("/waybill/translation/preferences", test_preferences, FALSE);
   g_test_add_func ("/waybill/translation/shortcuts", test_shortcuts);
   g_test_add_func ("/waybill/translation/store-error", test_store_error);
+  g_test_add_func ("/waybill/translation/status-reply", test_status_reply);
   ADD ("/waybill/translation/notification", test_notification, FALSE);
 
   status = g_test_run ();
