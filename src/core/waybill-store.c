@@ -913,12 +913,216 @@ check_query (const WaybillOrderQuery  *query,
   return TRUE;
 }
 
+/* The list reads its pages by key ("keyset paging"): a page starts after
+ * the sort values of the row before it, so SQLite seeks to it in the sort's
+ * index instead of walking past every row before it as OFFSET does.  Where
+ * a sort has NULLs or mixes directions, the rows after a key are a few
+ * ranges of the index ("segments"), each read in index order, the first
+ * rows of each merged.  Parameters: ?1 status, ?2 rows wanted from each
+ * segment, ?3 rows to skip, ?4 page size, ?5 created, ?6 id, ?7 eta,
+ * ?8 last_update of the key. */
+
+/* The key's columns, after ORDER_COLUMNS */
+#define KEY_COLUMNS "o.eta, o.last_update"
+#define KEY_ETA_COLUMN 16
+#define KEY_LAST_UPDATE_COLUMN 17
+#define MAX_SEGMENTS 3
+
+static const char *
+reverse_sort_clause (WaybillSort sort)
+{
+  switch (sort)
+    {
+    case WAYBILL_SORT_NEWEST:
+      return "o.created, o.id";
+    case WAYBILL_SORT_ESTIMATED_DELIVERY:
+      return "o.eta IS NULL DESC, o.eta DESC, o.created, o.id";
+    case WAYBILL_SORT_LAST_UPDATE:
+      return "o.last_update, o.id";
+    case WAYBILL_N_SORTS:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* The segments that hold the rows after @key under @sort, in list order:
+ * the condition of each and its order (the sort, less what the condition
+ * fixes, so that the index gives the order). */
+static guint
+after_segments (WaybillSort             sort,
+                const WaybillOrderKey  *key,
+                const char            **conditions,
+                const char            **orders)
+{
+  switch (sort)
+    {
+    case WAYBILL_SORT_NEWEST:
+      conditions[0] = "(o.created, o.id) < (?5, ?6)";
+      orders[0] = "o.created DESC, o.id DESC";
+      return 1;
+
+    case WAYBILL_SORT_LAST_UPDATE:
+      /* NULLs come last in a descending sort. */
+      if (!key->has_last_update)
+        {
+          conditions[0] = "o.last_update IS NULL AND o.id < ?6";
+          orders[0] = "o.id DESC";
+          return 1;
+        }
+      conditions[0] = "(o.last_update, o.id) < (?8, ?6)";
+      orders[0] = "o.last_update DESC, o.id DESC";
+      conditions[1] = "o.last_update IS NULL";
+      orders[1] = "o.id DESC";
+      return 2;
+
+    case WAYBILL_SORT_ESTIMATED_DELIVERY:
+      /* "o.eta IS ?7", not "=": SQLite would put the value in for o.eta
+       * in "o.eta IS NULL" and no longer see the index's expression. */
+      if (!key->has_eta)
+        {
+          conditions[0] = "(o.eta IS NULL) = 1 AND o.eta IS NULL AND (o.created, o.id) < (?5, ?6)";
+          orders[0] = "o.created DESC, o.id DESC";
+          return 1;
+        }
+      conditions[0] = "(o.eta IS NULL) = 0 AND o.eta IS ?7 AND (o.created, o.id) < (?5, ?6)";
+      orders[0] = "o.created DESC, o.id DESC";
+      conditions[1] = "(o.eta IS NULL) = 0 AND o.eta > ?7";
+      orders[1] = "o.eta, o.created DESC, o.id DESC";
+      conditions[2] = "(o.eta IS NULL) = 1 AND o.eta IS NULL";
+      orders[2] = "o.created DESC, o.id DESC";
+      return 3;
+
+    case WAYBILL_N_SORTS:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static char *
+page_sql (const WaybillOrderQuery *query,
+          const WaybillOrderKey   *after,
+          gboolean                 from_end)
+{
+  g_autofree char *where = g_strdup_printf ("%s%s", filter_condition (query->filter),
+                                            query->status != WAYBILL_STATUS_INVALID
+                                            ? " AND o.status = ?1" : "");
+  const char *sort = sort_clause (query->sort);
+  g_autofree char *ids = NULL;
+
+  if (after == NULL)
+    ids = g_strdup_printf ("SELECT o.id FROM orders o WHERE %s ORDER BY %s LIMIT ?4 OFFSET ?3",
+                           where, from_end ? reverse_sort_clause (query->sort) : sort);
+  else
+    {
+      const char *conditions[MAX_SEGMENTS];
+      const char *orders[MAX_SEGMENTS];
+      guint n = after_segments (query->sort, after, conditions, orders);
+
+      if (n == 1)
+        ids = g_strdup_printf ("SELECT o.id FROM orders o WHERE %s AND %s ORDER BY %s LIMIT ?4 OFFSET ?3",
+                               where, conditions[0], orders[0]);
+      else
+        {
+          GString *parts = g_string_new (NULL);
+
+          for (guint i = 0; i < n; i++)
+            g_string_append_printf (parts,
+                                    "%sSELECT * FROM (SELECT o.id, o.created, o.eta, o.last_update "
+                                    "FROM orders o WHERE %s AND %s ORDER BY %s LIMIT ?2)",
+                                    i > 0 ? " UNION ALL " : "", where, conditions[i], orders[i]);
+          ids = g_strdup_printf ("SELECT o.id FROM (%s) AS o ORDER BY %s LIMIT ?4 OFFSET ?3",
+                                 parts->str, sort);
+          g_string_free (parts, TRUE);
+        }
+    }
+
+  /* The page's ids come from an index alone; only those rows are read. */
+  return g_strdup_printf ("SELECT " ORDER_COLUMNS ", " KEY_COLUMNS " FROM orders o "
+                          "WHERE o.id IN (%s) ORDER BY %s", ids, sort);
+}
+
+static GPtrArray *
+list_page (WaybillStore             *self,
+           const WaybillOrderQuery  *query,
+           const WaybillOrderKey    *after,
+           gboolean                  from_end,
+           guint                     skip,
+           guint                     limit,
+           WaybillOrderKey          *out_last,
+           GError                  **error)
+{
+  static const WaybillOrderQuery default_query = WAYBILL_ORDER_QUERY_INIT;
+  g_autoptr(GPtrArray) orders = NULL;
+  g_autofree char *sql = NULL;
+  WaybillOrderKey last = { 0 };
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (WAYBILL_IS_STORE (self), NULL);
+
+  if (query == NULL)
+    query = &default_query;
+  if (!check_query (query, error))
+    return NULL;
+
+  sql = page_sql (query, after, from_end);
+  stmt = prepare (self, sql, error);
+  if (stmt == NULL)
+    return NULL;
+
+  if (query->status != WAYBILL_STATUS_INVALID)
+    sqlite3_bind_text (stmt, 1, waybill_status_to_id (query->status), -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, (gint64) skip + limit);
+  sqlite3_bind_int64 (stmt, 3, skip);
+  sqlite3_bind_int64 (stmt, 4, limit);
+  if (after != NULL)
+    {
+      /* Parameters a segment does not use are left out of its SQL;
+       * binding them there fails harmlessly. */
+      sqlite3_bind_int64 (stmt, 5, after->created);
+      sqlite3_bind_int64 (stmt, 6, after->id);
+      sqlite3_bind_int64 (stmt, 7, after->eta);
+      sqlite3_bind_int64 (stmt, 8, after->last_update);
+    }
+
+  orders = g_ptr_array_new_with_free_func (g_object_unref);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_ptr_array_add (orders, order_from_row (stmt));
+      last.id = sqlite3_column_int64 (stmt, 0);
+      last.created = sqlite3_column_int64 (stmt, 12);
+      last.has_eta = sqlite3_column_type (stmt, KEY_ETA_COLUMN) != SQLITE_NULL;
+      last.eta = sqlite3_column_int64 (stmt, KEY_ETA_COLUMN);
+      last.has_last_update = sqlite3_column_type (stmt, KEY_LAST_UPDATE_COLUMN) != SQLITE_NULL;
+      last.last_update = sqlite3_column_int64 (stmt, KEY_LAST_UPDATE_COLUMN);
+    }
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      set_error (self, error, rc);
+      return NULL;
+    }
+
+  for (guint i = 0; i < orders->len; i++)
+    if (!load_shipments (self, g_ptr_array_index (orders, i), error))
+      return NULL;
+
+  if (out_last != NULL && orders->len > 0)
+    *out_last = last;
+
+  return g_steal_pointer (&orders);
+}
+
 /**
  * waybill_store_list_orders:
  * @query: (nullable): what to list and in which order; %NULL lists every
  *   order that is not archived, newest first
  * @offset: the first row of the page
  * @limit: the size of the page
+ *
+ * Walks past the @offset rows before the page: to read page after page,
+ * waybill_store_list_orders_after() is faster.
  *
  * Returns: (transfer container) (element-type WaybillOrder): a page of
  *   orders with their shipments (without events)
@@ -930,34 +1134,61 @@ waybill_store_list_orders (WaybillStore             *self,
                            guint                     limit,
                            GError                  **error)
 {
-  static const WaybillOrderQuery default_query = WAYBILL_ORDER_QUERY_INIT;
-  g_autofree char *sql = NULL;
-  sqlite3_stmt *stmt;
+  return list_page (self, query, NULL, FALSE, offset, limit, NULL, error);
+}
 
-  g_return_val_if_fail (WAYBILL_IS_STORE (self), NULL);
+/**
+ * waybill_store_list_orders_after:
+ * @query: (nullable): as for waybill_store_list_orders()
+ * @after: (nullable): the key of the row before the first row wanted, as
+ *   @out_last gave it for the last row of the page before; %NULL from the
+ *   first row
+ * @skip: how many rows after @after to leave out (a jump ahead of the
+ *   rows read so far)
+ * @limit: the size of the page
+ * @out_last: (out) (optional): the key of the page's last row, to read the
+ *   next page after it; left as it is when the page is empty
+ *
+ * Lists the rows after a key: the next page starts where the last one
+ * ended even if rows were added or deleted before it in between, and it
+ * costs the same wherever it is in the list.
+ *
+ * Returns: (transfer container) (element-type WaybillOrder): a page of
+ *   orders with their shipments (without events)
+ */
+GPtrArray *
+waybill_store_list_orders_after (WaybillStore             *self,
+                                 const WaybillOrderQuery  *query,
+                                 const WaybillOrderKey    *after,
+                                 guint                     skip,
+                                 guint                     limit,
+                                 WaybillOrderKey          *out_last,
+                                 GError                  **error)
+{
+  return list_page (self, query, after, FALSE, skip, limit, out_last, error);
+}
 
-  if (query == NULL)
-    query = &default_query;
-  if (!check_query (query, error))
-    return NULL;
-
-  /* The page's ids come from an index alone; only those rows are read. */
-  sql = g_strdup_printf ("SELECT " ORDER_COLUMNS " FROM orders o WHERE o.id IN "
-                         "(SELECT o.id FROM orders o WHERE %s%s ORDER BY %s LIMIT ?2 OFFSET ?3) "
-                         "ORDER BY %s",
-                         filter_condition (query->filter),
-                         query->status != WAYBILL_STATUS_INVALID ? " AND o.status = ?1" : "",
-                         sort_clause (query->sort), sort_clause (query->sort));
-  stmt = prepare (self, sql, error);
-  if (stmt == NULL)
-    return NULL;
-
-  if (query->status != WAYBILL_STATUS_INVALID)
-    sqlite3_bind_text (stmt, 1, waybill_status_to_id (query->status), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 2, limit);
-  sqlite3_bind_int64 (stmt, 3, offset);
-
-  return collect_orders (self, stmt, error);
+/**
+ * waybill_store_list_orders_from_end:
+ * @skip: how many rows at the end of the list come after the page
+ * @limit: the size of the page
+ * @out_last: (out) (optional): the key of the page's last row
+ *
+ * Lists a page counted from the end of the list, for a jump near the end
+ * (the rows are in list order all the same).
+ *
+ * Returns: (transfer container) (element-type WaybillOrder): a page of
+ *   orders with their shipments (without events)
+ */
+GPtrArray *
+waybill_store_list_orders_from_end (WaybillStore             *self,
+                                    const WaybillOrderQuery  *query,
+                                    guint                     skip,
+                                    guint                     limit,
+                                    WaybillOrderKey          *out_last,
+                                    GError                  **error)
+{
+  return list_page (self, query, NULL, TRUE, skip, limit, out_last, error);
 }
 
 /**
