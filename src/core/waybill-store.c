@@ -917,10 +917,10 @@ check_query (const WaybillOrderQuery  *query,
  * the sort values of the row before it, so SQLite seeks to it in the sort's
  * index instead of walking past every row before it as OFFSET does.  Where
  * a sort has NULLs or mixes directions, the rows after a key are a few
- * ranges of the index ("segments"), each read in index order, the first
- * rows of each merged.  Parameters: ?1 status, ?2 rows wanted from each
- * segment, ?3 rows to skip, ?4 page size, ?5 created, ?6 id, ?7 eta,
- * ?8 last_update of the key. */
+ * ranges of the index ("segments") that follow each other in the list,
+ * each read in index order, one after the other until the page is full.
+ * Parameters: ?1 status, ?3 rows to skip, ?4 rows wanted, ?5 created,
+ * ?6 id, ?7 eta, ?8 last_update of the key. */
 
 /* The key's columns, after ORDER_COLUMNS */
 #define KEY_COLUMNS "o.eta, o.last_update"
@@ -998,47 +998,81 @@ after_segments (WaybillSort             sort,
     }
 }
 
-static char *
-page_sql (const WaybillOrderQuery *query,
-          const WaybillOrderKey   *after,
-          gboolean                 from_end)
+/* Appends to @ids those of up to @limit rows of one segment (all of the
+ * list when @condition is %NULL), in @order, leaving out the first
+ * *@skip; takes the rows left out off *@skip. */
+static gboolean
+read_segment_ids (WaybillStore             *self,
+                  const WaybillOrderQuery  *query,
+                  const char               *condition,
+                  const char               *order,
+                  const WaybillOrderKey    *after,
+                  guint                    *skip,
+                  guint                     limit,
+                  GArray                   *ids,
+                  GError                  **error)
 {
-  g_autofree char *where = g_strdup_printf ("%s%s", filter_condition (query->filter),
+  g_autofree char *where = g_strdup_printf ("%s%s%s%s", filter_condition (query->filter),
                                             query->status != WAYBILL_STATUS_INVALID
-                                            ? " AND o.status = ?1" : "");
-  const char *sort = sort_clause (query->sort);
-  g_autofree char *ids = NULL;
+                                            ? " AND o.status = ?1" : "",
+                                            condition != NULL ? " AND " : "",
+                                            condition != NULL ? condition : "");
+  g_autofree char *sql = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
 
-  if (after == NULL)
-    ids = g_strdup_printf ("SELECT o.id FROM orders o WHERE %s ORDER BY %s LIMIT ?4 OFFSET ?3",
-                           where, from_end ? reverse_sort_clause (query->sort) : sort);
-  else
+  for (guint pass = *skip > 0 ? 0 : 1; pass < 2; pass++)
     {
-      const char *conditions[MAX_SEGMENTS];
-      const char *orders[MAX_SEGMENTS];
-      guint n = after_segments (query->sort, after, conditions, orders);
+      /* Pass 0 counts the segment's rows up to the skip: a segment that
+       * has no more is left out whole. */
+      g_free (sql);
+      sql = pass == 0
+        ? g_strdup_printf ("SELECT count(*) FROM (SELECT 1 FROM orders o WHERE %s LIMIT ?4)", where)
+        : g_strdup_printf ("SELECT o.id FROM orders o WHERE %s ORDER BY %s LIMIT ?4 OFFSET ?3",
+                           where, order);
+      stmt = prepare (self, sql, error);
+      if (stmt == NULL)
+        return FALSE;
 
-      if (n == 1)
-        ids = g_strdup_printf ("SELECT o.id FROM orders o WHERE %s AND %s ORDER BY %s LIMIT ?4 OFFSET ?3",
-                               where, conditions[0], orders[0]);
-      else
+      if (query->status != WAYBILL_STATUS_INVALID)
+        sqlite3_bind_text (stmt, 1, waybill_status_to_id (query->status), -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 3, *skip);
+      sqlite3_bind_int64 (stmt, 4, pass == 0 ? *skip : limit);
+      if (after != NULL)
         {
-          GString *parts = g_string_new (NULL);
+          /* A parameter the condition does not use is not in the SQL:
+           * binding it fails harmlessly. */
+          sqlite3_bind_int64 (stmt, 5, after->created);
+          sqlite3_bind_int64 (stmt, 6, after->id);
+          sqlite3_bind_int64 (stmt, 7, after->eta);
+          sqlite3_bind_int64 (stmt, 8, after->last_update);
+        }
 
-          for (guint i = 0; i < n; i++)
-            g_string_append_printf (parts,
-                                    "%sSELECT * FROM (SELECT o.id, o.created, o.eta, o.last_update "
-                                    "FROM orders o WHERE %s AND %s ORDER BY %s LIMIT ?2)",
-                                    i > 0 ? " UNION ALL " : "", where, conditions[i], orders[i]);
-          ids = g_strdup_printf ("SELECT o.id FROM (%s) AS o ORDER BY %s LIMIT ?4 OFFSET ?3",
-                                 parts->str, sort);
-          g_string_free (parts, TRUE);
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          gint64 value = sqlite3_column_int64 (stmt, 0);
+
+          if (pass == 1)
+            g_array_append_val (ids, value);
+          else if (value < *skip)
+            {
+              *skip -= value;
+              sqlite3_reset (stmt);
+              return TRUE;
+            }
+        }
+      sqlite3_reset (stmt);
+
+      if (rc != SQLITE_DONE)
+        {
+          set_error (self, error, rc);
+          return FALSE;
         }
     }
 
-  /* The page's ids come from an index alone; only those rows are read. */
-  return g_strdup_printf ("SELECT " ORDER_COLUMNS ", " KEY_COLUMNS " FROM orders o "
-                          "WHERE o.id IN (%s) ORDER BY %s", ids, sort);
+  *skip = 0;
+
+  return TRUE;
 }
 
 static GPtrArray *
@@ -1053,6 +1087,8 @@ list_page (WaybillStore             *self,
 {
   static const WaybillOrderQuery default_query = WAYBILL_ORDER_QUERY_INIT;
   g_autoptr(GPtrArray) orders = NULL;
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GString) id_list = g_string_new ("[");
   g_autofree char *sql = NULL;
   WaybillOrderKey last = { 0 };
   sqlite3_stmt *stmt;
@@ -1065,25 +1101,39 @@ list_page (WaybillStore             *self,
   if (!check_query (query, error))
     return NULL;
 
-  sql = page_sql (query, after, from_end);
+  /* The page's ids come from the sort's index alone ... */
+  if (after == NULL)
+    {
+      if (!read_segment_ids (self, query, NULL,
+                             from_end ? reverse_sort_clause (query->sort) : sort_clause (query->sort),
+                             NULL, &skip, limit, ids, error))
+        return NULL;
+    }
+  else
+    {
+      const char *conditions[MAX_SEGMENTS];
+      const char *orders_by[MAX_SEGMENTS];
+      guint n = after_segments (query->sort, after, conditions, orders_by);
+
+      for (guint i = 0; i < n && ids->len < limit; i++)
+        if (!read_segment_ids (self, query, conditions[i], orders_by[i], after, &skip,
+                               limit - ids->len, ids, error))
+          return NULL;
+    }
+
+  /* ... then only those rows are read. */
+  for (guint i = 0; i < ids->len; i++)
+    g_string_append_printf (id_list, "%s%" G_GINT64_FORMAT, i > 0 ? "," : "",
+                            g_array_index (ids, gint64, i));
+  g_string_append_c (id_list, ']');
+
+  sql = g_strdup_printf ("SELECT " ORDER_COLUMNS ", " KEY_COLUMNS " FROM orders o "
+                         "WHERE o.id IN (SELECT value FROM json_each (?1)) ORDER BY %s",
+                         sort_clause (query->sort));
   stmt = prepare (self, sql, error);
   if (stmt == NULL)
     return NULL;
-
-  if (query->status != WAYBILL_STATUS_INVALID)
-    sqlite3_bind_text (stmt, 1, waybill_status_to_id (query->status), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 2, (gint64) skip + limit);
-  sqlite3_bind_int64 (stmt, 3, skip);
-  sqlite3_bind_int64 (stmt, 4, limit);
-  if (after != NULL)
-    {
-      /* Parameters a segment does not use are left out of its SQL;
-       * binding them there fails harmlessly. */
-      sqlite3_bind_int64 (stmt, 5, after->created);
-      sqlite3_bind_int64 (stmt, 6, after->id);
-      sqlite3_bind_int64 (stmt, 7, after->eta);
-      sqlite3_bind_int64 (stmt, 8, after->last_update);
-    }
+  sqlite3_bind_text (stmt, 1, id_list->str, -1, SQLITE_TRANSIENT);
 
   orders = g_ptr_array_new_with_free_func (g_object_unref);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
