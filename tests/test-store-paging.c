@@ -11,7 +11,8 @@
 #include "waybill-demo.h"
 #include "waybill-store-private.h"
 
-/* Keyset paging (waybill_store_list_orders_after / _from_end): pages read
+/* Keyset paging (waybill_store_list_orders_after / _from_end), and the
+ * filter counts made in a thread.  Pages read
  * one after the other give exactly the rows of one query over everything,
  * for every filter and sort, with ties on the sort values, NULL estimated
  * deliveries and last updates, skips, pages counted from the end, and rows
@@ -435,6 +436,75 @@ test_bad_query (Fixture       *fixture,
   g_assert_error (error, WAYBILL_STORE_ERROR, WAYBILL_STORE_ERROR_INVALID);
 }
 
+static void
+counted_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static GAsyncResult *
+count_filters (WaybillStore *store,
+               GCancellable *cancellable)
+{
+  GAsyncResult *result = NULL;
+
+  waybill_store_count_filters_async (store, cancellable, counted_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  return result;
+}
+
+/* The filter counts made in a thread are the counts; a database that
+ * cannot be opened there is an error, and so is a cancelled count. */
+static void
+test_count_filters_async (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(GAsyncResult) result = count_filters (fixture->store, NULL);
+  g_autoptr(GError) error = NULL;
+  gint64 counts[WAYBILL_N_FILTERS];
+
+  g_assert_true (waybill_store_count_filters_finish (fixture->store, result, counts, &error));
+  g_assert_no_error (error);
+  for (WaybillFilter filter = 0; filter < WAYBILL_N_FILTERS; filter++)
+    {
+      WaybillOrderQuery query = { filter, WAYBILL_STATUS_INVALID, WAYBILL_SORT_NEWEST };
+
+      g_assert_cmpint (counts[filter], ==, waybill_store_count_orders (fixture->store, &query, NULL));
+    }
+  g_assert_cmpint (counts[WAYBILL_FILTER_ALL], >, 200);
+  g_clear_object (&result);
+
+  {
+    g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+
+    g_cancellable_cancel (cancellable);
+    result = count_filters (fixture->store, cancellable);
+    g_assert_false (waybill_store_count_filters_finish (fixture->store, result, counts, &error));
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+    g_clear_error (&error);
+    g_clear_object (&result);
+  }
+
+  /* The file gone and a folder in its place. */
+  {
+    g_autofree char *wal = g_strconcat (fixture->path, "-wal", NULL);
+    g_autofree char *shm = g_strconcat (fixture->path, "-shm", NULL);
+
+    g_assert_cmpint (g_remove (fixture->path), ==, 0);
+    g_remove (wal);
+    g_remove (shm);
+    g_assert_cmpint (g_mkdir (fixture->path, 0700), ==, 0);
+    result = count_filters (fixture->store, NULL);
+    g_assert_false (waybill_store_count_filters_finish (fixture->store, result, counts, &error));
+    g_assert_error (error, WAYBILL_STORE_ERROR, WAYBILL_STORE_ERROR_FAILED);
+    g_assert_cmpint (g_rmdir (fixture->path), ==, 0);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -450,6 +520,7 @@ main (int   argc,
   ADD ("skip-and-from-end", test_skip_and_from_end);
   ADD ("changes-between-pages", test_changes_between_pages);
   ADD ("bad-query", test_bad_query);
+  ADD ("count-filters-async", test_count_filters_async);
 
   return g_test_run ();
 }

@@ -1284,6 +1284,89 @@ waybill_store_count_orders (WaybillStore             *self,
   return count;
 }
 
+static void
+count_filters_thread (GTask        *task,
+                      gpointer      source_object,
+                      gpointer      task_data,
+                      GCancellable *cancellable)
+{
+  g_autoptr(WaybillStore) store = NULL;
+  g_autofree gint64 *counts = g_new0 (gint64, WAYBILL_N_FILTERS);
+  GError *error = NULL;
+
+  /* A connection of the thread's own: a store belongs to one thread. */
+  store = waybill_store_open (task_data, &error);
+  if (store == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  for (WaybillFilter filter = 0; filter < WAYBILL_N_FILTERS; filter++)
+    {
+      WaybillOrderQuery query = { filter, WAYBILL_STATUS_INVALID, WAYBILL_SORT_NEWEST };
+
+      if (g_task_return_error_if_cancelled (task))
+        return;
+      counts[filter] = waybill_store_count_orders (store, &query, &error);
+      if (counts[filter] < 0)
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+    }
+
+  g_task_return_pointer (task, g_steal_pointer (&counts), g_free);
+}
+
+/**
+ * waybill_store_count_filters_async:
+ *
+ * Counts the orders of every #WaybillFilter in a thread, on a connection
+ * of its own: a few milliseconds each over a big database, which the
+ * window does not wait for.
+ */
+void
+waybill_store_count_filters_async (WaybillStore        *self,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (WAYBILL_IS_STORE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, waybill_store_count_filters_async);
+  g_task_set_task_data (task, g_strdup (self->path), g_free);
+  g_task_run_in_thread (task, count_filters_thread);
+}
+
+/**
+ * waybill_store_count_filters_finish:
+ * @out_counts: (array fixed-size=6): WAYBILL_N_FILTERS counts, by filter
+ *
+ * Returns: %TRUE with the counts, or %FALSE with @error set
+ */
+gboolean
+waybill_store_count_filters_finish (WaybillStore  *self,
+                                    GAsyncResult  *result,
+                                    gint64        *out_counts,
+                                    GError       **error)
+{
+  g_autofree gint64 *counts = NULL;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  counts = g_task_propagate_pointer (G_TASK (result), error);
+  if (counts == NULL)
+    return FALSE;
+
+  memcpy (out_counts, counts, WAYBILL_N_FILTERS * sizeof (gint64));
+
+  return TRUE;
+}
+
 /* Turns what a person typed into an FTS5 query: every word a prefix, all
  * words required.  Only letters and digits reach FTS5, so no input can be
  * read as FTS5 syntax. */

@@ -133,6 +133,14 @@ GPtrArray        *waybill_store_list_orders_from_end (WaybillStore           *se
 gint64            waybill_store_count_orders       (WaybillStore             *self,
                                                     const WaybillOrderQuery  *query,
                                                     GError                  **error);
+void              waybill_store_count_filters_async (WaybillStore           *self,
+                                                    GCancellable             *cancellable,
+                                                    GAsyncReadyCallback       callback,
+                                                    gpointer                  user_data);
+gboolean          waybill_store_count_filters_finish (WaybillStore          *self,
+                                                    GAsyncResult             *result,
+                                                    gint64                   *out_counts,
+                                                    GError                  **error);
 GPtrArray        *waybill_store_search             (WaybillStore             *self,
                                                     const char               *text,
                                                     guint                     limit,

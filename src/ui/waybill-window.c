@@ -47,7 +47,8 @@ struct _WaybillWindow
   /* The last deleted order, kept whole until its toast is gone so that
    * Undo can put it back. */
   WaybillOrder          *deleted_order;
-  guint                  counts_idle_id;
+  GCancellable          *counts_cancellable;
+  gboolean               counts_again;
   guint                  search_idle_id;
   /* The toast on screen: a new one replaces it rather than queueing. */
   AdwToast              *toast;
@@ -155,8 +156,7 @@ grow_shown_idle (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-static void
-queue_filter_counts (WaybillWindow *self);
+static void queue_filter_counts (WaybillWindow *self);
 
 /* After each frame: the next few rows, and the filter counts once the first
  * frame is on screen. */
@@ -247,25 +247,19 @@ apply_query (WaybillWindow *self)
 }
 
 /* The filter list shows how many orders each filter holds, kept current
- * as the database changes. */
+ * as the database changes.  The counts are made in a thread: until the
+ * first ones come the filters show no number, never a wrong one. */
 static void
-update_filter_counts (WaybillWindow *self)
+show_filter_counts (WaybillWindow *self,
+                    const gint64  *counts)
 {
   g_autoptr(GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
 
-  if (self->store == NULL)
-    return;
-
   for (guint i = 0; i < WAYBILL_N_FILTERS; i++)
-    {
-      WaybillOrderQuery query = { i, WAYBILL_STATUS_INVALID, WAYBILL_SORT_NEWEST };
-      gint64 count = waybill_store_count_orders (self->store, &query, NULL);
-
-      /* Translators: a filter of the order list and how many orders it shows, "Active (12)" */
-      g_ptr_array_add (labels, g_strdup_printf (_("%s (%lld)"),
-                                                g_dgettext (GETTEXT_PACKAGE, filters[i].label),
-                                                (long long) MAX (count, 0)));
-    }
+    /* Translators: a filter of the order list and how many orders it shows, "Active (12)" */
+    g_ptr_array_add (labels, g_strdup_printf (_("%s (%lld)"),
+                                              g_dgettext (GETTEXT_PACKAGE, filters[i].label),
+                                              (long long) MAX (counts[i], 0)));
   g_ptr_array_add (labels, NULL);
 
   /* Replace the labels in place so that the selection stays. */
@@ -284,24 +278,55 @@ update_filter_counts (WaybillWindow *self)
     }
 }
 
-static gboolean
-update_filter_counts_idle (gpointer user_data)
+static void start_filter_counts (WaybillWindow *self);
+
+static void
+filter_counts_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
 {
-  WaybillWindow *self = user_data;
+  g_autoptr(WaybillWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gint64 counts[WAYBILL_N_FILTERS];
 
-  self->counts_idle_id = 0;
-  update_filter_counts (self);
+  if (!waybill_store_count_filters_finish (WAYBILL_STORE (source), result, counts, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      g_warning ("Could not count the orders: %s", error->message);
+      g_clear_object (&self->counts_cancellable);
+      return;
+    }
 
-  return G_SOURCE_REMOVE;
+  g_clear_object (&self->counts_cancellable);
+  show_filter_counts (self, counts);
+  /* The database changed while counting: count again. */
+  if (self->counts_again)
+    start_filter_counts (self);
 }
 
-/* Counting six filters over a big database takes a few milliseconds: do
- * it once the window has drawn, and once per change of the database. */
+static void
+start_filter_counts (WaybillWindow *self)
+{
+  if (self->store == NULL)
+    return;
+
+  self->counts_again = FALSE;
+  self->counts_cancellable = g_cancellable_new ();
+  waybill_store_count_filters_async (self->store, self->counts_cancellable, filter_counts_cb,
+                                     g_object_ref (self));
+}
+
 static void
 queue_filter_counts (WaybillWindow *self)
 {
-  if (self->counts_idle_id == 0)
-    self->counts_idle_id = g_idle_add_full (G_PRIORITY_LOW, update_filter_counts_idle, self, NULL);
+  if (!self->painted)
+    return;
+
+  if (self->counts_cancellable != NULL)
+    self->counts_again = TRUE;
+  else
+    start_filter_counts (self);
 }
 
 static void
@@ -1222,7 +1247,8 @@ waybill_window_dispose (GObject *object)
 {
   WaybillWindow *self = WAYBILL_WINDOW (object);
 
-  g_clear_handle_id (&self->counts_idle_id, g_source_remove);
+  g_cancellable_cancel (self->counts_cancellable);
+  g_clear_object (&self->counts_cancellable);
   g_clear_handle_id (&self->search_idle_id, g_source_remove);
   g_clear_handle_id (&self->grow_id, g_source_remove);
   self->grow_shown = FALSE;
