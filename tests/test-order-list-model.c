@@ -305,6 +305,90 @@ test_keyset_changes_between_pages (void)
   remove_database (dir, path);
 }
 
+/* A new search text: the results are the store's, the orders both texts
+ * find keep their objects, and only the changed stretch is reported. */
+static void
+test_search_keeps_unchanged_rows (void)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  WaybillStore *store = open_tied_store (&dir, &path);
+  WaybillOrderListModel *model = waybill_order_list_model_new (store);
+  static const char * const texts[] = { "a", "an", "ann", "anna", "zzzz-none", "example", "exam", "e" };
+  Changes changes = { 0 };
+  g_autoptr(GPtrArray) before = NULL;
+
+  g_signal_connect (model, "items-changed", G_CALLBACK (items_changed_cb), &changes);
+
+  for (guint t = 0; t < G_N_ELEMENTS (texts); t++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GPtrArray) expected = waybill_store_search (store, texts[t], 200, &error);
+      g_autoptr(GPtrArray) after = g_ptr_array_new_with_free_func (g_object_unref);
+      guint n;
+
+      g_assert_no_error (error);
+      changes.n_signals = 0;
+      waybill_order_list_model_set_search (model, texts[t]);
+      n = g_list_model_get_n_items (G_LIST_MODEL (model));
+      g_assert_cmpuint (n, ==, expected->len);
+      for (guint i = 0; i < n; i++)
+        {
+          WaybillOrder *order = g_list_model_get_item (G_LIST_MODEL (model), i);
+
+          g_assert_cmpint (waybill_order_get_id (order), ==,
+                           waybill_order_get_id (g_ptr_array_index (expected, i)));
+          g_ptr_array_add (after, order);
+        }
+
+      if (before != NULL)
+        {
+          guint same_before = 0;
+
+          /* The rows before the change are the same objects, and an order
+           * both searches found is the same object wherever it is. */
+          g_assert_cmpuint (changes.n_signals, <=, 1);
+          if (changes.n_signals == 0)
+            g_assert_cmpuint (before->len, ==, after->len);
+          for (guint i = 0; i < MIN (before->len, after->len); i++)
+            if (g_ptr_array_index (before, i) == g_ptr_array_index (after, i))
+              same_before++;
+            else
+              break;
+          if (changes.n_signals == 1)
+            {
+              g_assert_cmpuint (changes.position, ==, same_before);
+              g_assert_cmpuint (changes.position + changes.removed, <=, before->len);
+              g_assert_cmpuint (before->len - changes.removed, ==, after->len - changes.added);
+            }
+          for (guint i = 0; i < before->len; i++)
+            for (guint j = 0; j < after->len; j++)
+              if (waybill_order_get_id (g_ptr_array_index (before, i)) ==
+                  waybill_order_get_id (g_ptr_array_index (after, j)))
+                g_assert_true (g_ptr_array_index (before, i) == g_ptr_array_index (after, j));
+        }
+      g_clear_pointer (&before, g_ptr_array_unref);
+      before = g_steal_pointer (&after);
+    }
+
+  /* A change in the database reads every result again. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(WaybillOrder) first = g_list_model_get_item (G_LIST_MODEL (model), 0);
+    g_autoptr(WaybillOrder) again = NULL;
+
+    waybill_store_set_archived (store, waybill_order_get_id (first), TRUE, &error);
+    g_assert_no_error (error);
+    again = g_list_model_get_item (G_LIST_MODEL (model), 0);
+    g_assert_true (again != first);
+  }
+
+  g_assert_finalize_object (model);
+  g_clear_pointer (&before, g_ptr_array_unref);
+  g_assert_finalize_object (store);
+  remove_database (dir, path);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -314,6 +398,7 @@ main (int   argc,
   g_test_add_func ("/waybill/order-list-model/pages-and-changes", test_pages_and_changes);
   g_test_add_func ("/waybill/order-list-model/keyset-sequential-and-jumps", test_keyset_sequential_and_jumps);
   g_test_add_func ("/waybill/order-list-model/keyset-changes-between-pages", test_keyset_changes_between_pages);
+  g_test_add_func ("/waybill/order-list-model/search-keeps-unchanged-rows", test_search_keeps_unchanged_rows);
 
   return g_test_run ();
 }

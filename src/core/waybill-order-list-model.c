@@ -183,6 +183,66 @@ list_model_iface_init (GListModelInterface *iface)
  * Forgets what was loaded and counts again; the store's changes do this
  * by themselves.
  */
+/* After a new search text: the orders the last results also had keep
+ * their objects (the data was read a moment ago), and only the positions
+ * between the unchanged first and last results are reported as changed,
+ * so that a list view keeps the rows it has for them. */
+static void
+search_again (WaybillOrderListModel *self)
+{
+  g_autoptr(GPtrArray) old = g_steal_pointer (&self->results);
+  GError *error = NULL;
+  guint old_n = self->n_items;
+  guint prefix = 0, suffix = 0;
+
+  set_error (self, NULL);
+  self->results = waybill_store_search (self->store, self->search, SEARCH_LIMIT, &error);
+  if (self->results == NULL)
+    set_error (self, error);
+  self->n_items = self->results != NULL ? self->results->len : 0;
+
+  if (old != NULL && self->results != NULL)
+    {
+      g_autoptr(GHashTable) by_id = g_hash_table_new (g_int64_hash, g_int64_equal);
+      g_autoptr(GArray) ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), old->len);
+
+      for (guint i = 0; i < old->len; i++)
+        {
+          gint64 id = waybill_order_get_id (g_ptr_array_index (old, i));
+
+          g_array_append_val (ids, id);
+        }
+      for (guint i = 0; i < old->len; i++)
+        g_hash_table_insert (by_id, &g_array_index (ids, gint64, i), g_ptr_array_index (old, i));
+
+      for (guint i = 0; i < self->results->len; i++)
+        {
+          gint64 id = waybill_order_get_id (g_ptr_array_index (self->results, i));
+          WaybillOrder *known = g_hash_table_lookup (by_id, &id);
+
+          if (known != NULL)
+            {
+              g_object_unref (g_ptr_array_index (self->results, i));
+              g_ptr_array_index (self->results, i) = g_object_ref (known);
+            }
+        }
+
+      while (prefix < old->len && prefix < self->results->len &&
+             g_ptr_array_index (old, prefix) == g_ptr_array_index (self->results, prefix))
+        prefix++;
+      while (suffix < old->len - prefix && suffix < self->results->len - prefix &&
+             g_ptr_array_index (old, old->len - 1 - suffix) ==
+             g_ptr_array_index (self->results, self->results->len - 1 - suffix))
+        suffix++;
+    }
+
+  if (old_n - prefix - suffix > 0 || self->n_items - prefix - suffix > 0)
+    g_list_model_items_changed (G_LIST_MODEL (self), prefix, old_n - prefix - suffix,
+                                self->n_items - prefix - suffix);
+  if (old_n != self->n_items)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+}
+
 void
 waybill_order_list_model_reload (WaybillOrderListModel *self)
 {
@@ -383,7 +443,10 @@ waybill_order_list_model_set_search (WaybillOrderListModel *self,
 
   g_free (self->search);
   self->search = g_strdup (text);
-  waybill_order_list_model_reload (self);
+  if (self->search != NULL && self->results != NULL)
+    search_again (self);
+  else
+    waybill_order_list_model_reload (self);
 }
 
 const char *
