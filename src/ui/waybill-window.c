@@ -48,6 +48,7 @@ struct _WaybillWindow
    * Undo can put it back. */
   WaybillOrder          *deleted_order;
   GCancellable          *counts_cancellable;
+  guint                  counts_idle_id;
   gboolean               counts_again;
   guint                  search_idle_id;
   /* The toast on screen: a new one replaces it rather than queueing. */
@@ -158,6 +159,17 @@ grow_shown_idle (gpointer user_data)
 
 static void queue_filter_counts (WaybillWindow *self);
 
+static gboolean
+first_counts_idle (gpointer user_data)
+{
+  WaybillWindow *self = user_data;
+
+  self->counts_idle_id = 0;
+  queue_filter_counts (self);
+
+  return G_SOURCE_REMOVE;
+}
+
 /* After each frame: the next few rows, and the filter counts once the first
  * frame is on screen. */
 static void
@@ -169,7 +181,7 @@ after_paint_cb (WaybillWindow *self)
   if (!self->painted)
     {
       self->painted = TRUE;
-      queue_filter_counts (self);
+      self->counts_idle_id = g_idle_add_full (G_PRIORITY_LOW, first_counts_idle, self, NULL);
     }
   if (self->grow_shown && self->grow_id == 0)
     self->grow_id = g_idle_add_full (G_PRIORITY_LOW, grow_shown_idle, self, NULL);
@@ -1247,6 +1259,7 @@ waybill_window_dispose (GObject *object)
 {
   WaybillWindow *self = WAYBILL_WINDOW (object);
 
+  g_clear_handle_id (&self->counts_idle_id, g_source_remove);
   g_cancellable_cancel (self->counts_cancellable);
   g_clear_object (&self->counts_cancellable);
   g_clear_handle_id (&self->search_idle_id, g_source_remove);
