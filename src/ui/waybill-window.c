@@ -38,6 +38,7 @@ struct _WaybillWindow
   guint                  grow_id;
   gulong                 after_paint_id;
   gboolean               painted;
+  gboolean               search_changing;
   GtkSingleSelection    *selection;
   gint64                 selected_id;
   WaybillOrder          *shown_order;
@@ -534,7 +535,9 @@ set_search (WaybillWindow *self,
     return;
 
   show_first_rows (self, text == NULL);
+  self->search_changing = TRUE;
   waybill_order_list_model_set_search (self->orders, text);
+  self->search_changing = FALSE;
 }
 
 static gboolean
@@ -596,8 +599,11 @@ orders_changed_cb (WaybillWindow *self)
   if (self->selected_id == 0)
     return;
 
+  /* A new search text changes the rows, not the order shown: keep it as
+   * it is, and do not bring in rows below the screenful to mark it. */
   position = waybill_order_list_model_find (self->orders, self->selected_id);
-  if (position != G_MAXUINT)
+  if (position != G_MAXUINT &&
+      (!self->search_changing || position < g_list_model_get_n_items (G_LIST_MODEL (self->shown))))
     {
       show_row (self, position);
       g_signal_handlers_block_by_func (self->selection, selection_changed_cb, self);
@@ -605,7 +611,8 @@ orders_changed_cb (WaybillWindow *self)
       g_signal_handlers_unblock_by_func (self->selection, selection_changed_cb, self);
     }
 
-  show_order (self, self->selected_id);
+  if (!self->search_changing)
+    show_order (self, self->selected_id);
 }
 
 static void
