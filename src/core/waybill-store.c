@@ -658,6 +658,60 @@ load_shipments (WaybillStore  *self,
   return TRUE;
 }
 
+/* Loads the shipments of several orders with one query. */
+static gboolean
+load_shipments_of (WaybillStore  *self,
+                   GPtrArray     *orders,
+                   GError       **error)
+{
+  g_autoptr(GHashTable) by_id = NULL;
+  g_autoptr(GString) ids = NULL;
+  g_autofree gint64 *keys = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (orders->len <= 1)
+    return orders->len == 0 || load_shipments (self, g_ptr_array_index (orders, 0), error);
+
+  by_id = g_hash_table_new (g_int64_hash, g_int64_equal);
+  keys = g_new (gint64, orders->len);
+  ids = g_string_new ("[");
+  for (guint i = 0; i < orders->len; i++)
+    {
+      WaybillOrder *order = g_ptr_array_index (orders, i);
+
+      g_ptr_array_set_size (waybill_order_get_shipments (order), 0);
+      keys[i] = waybill_order_get_id (order);
+      g_hash_table_insert (by_id, &keys[i], order);
+      g_string_append_printf (ids, "%s%" G_GINT64_FORMAT, i > 0 ? "," : "", waybill_order_get_id (order));
+    }
+  g_string_append_c (ids, ']');
+
+  stmt = prepare (self, "SELECT " SHIPMENT_COLUMNS " FROM shipments s "
+                        "WHERE s.order_id IN (SELECT value FROM json_each (?1)) ORDER BY s.id", error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_text (stmt, 1, ids->str, -1, SQLITE_TRANSIENT);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 order_id = sqlite3_column_int64 (stmt, 1);
+      WaybillOrder *order = g_hash_table_lookup (by_id, &order_id);
+
+      if (order != NULL)
+        g_ptr_array_add (waybill_order_get_shipments (order), shipment_from_row (stmt));
+    }
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      set_error (self, error, rc);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 static WaybillOrder *
 order_from_row (sqlite3_stmt *stmt)
 {
@@ -703,9 +757,8 @@ collect_orders (WaybillStore  *self,
       return NULL;
     }
 
-  for (guint i = 0; i < orders->len; i++)
-    if (!load_shipments (self, g_ptr_array_index (orders, i), error))
-      return NULL;
+  if (!load_shipments_of (self, orders, error))
+    return NULL;
 
   return g_steal_pointer (&orders);
 }
@@ -1154,9 +1207,8 @@ list_page (WaybillStore             *self,
       return NULL;
     }
 
-  for (guint i = 0; i < orders->len; i++)
-    if (!load_shipments (self, g_ptr_array_index (orders, i), error))
-      return NULL;
+  if (!load_shipments_of (self, orders, error))
+    return NULL;
 
   if (out_last != NULL && orders->len > 0)
     *out_last = last;
