@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "waybill-format.h"
 #include "waybill-order.h"
 #include "waybill-tracking-result.h"
@@ -162,6 +164,33 @@ test_delivery_line (void)
   g_free (line);
 }
 
+/* The formatted times follow TZ, also when it changes (the local zone is
+ * kept between calls). */
+static void
+test_format_follows_time_zone (void)
+{
+  g_autoptr(GDateTime) time = g_date_time_new_utc (2026, 12, 1, 14, 5, 0);
+  g_autofree char *utc = NULL;
+  g_autofree char *east = NULL;
+  g_autofree char *back = NULL;
+
+  g_setenv ("TZ", "UTC", TRUE);
+  utc = waybill_format_date_time (time);
+  g_setenv ("TZ", "XST-2", TRUE);
+  east = waybill_format_date_time (time);
+  {
+    g_autoptr(GDateTime) now = waybill_format_now ();
+
+    g_assert_cmpint (g_date_time_get_utc_offset (now), ==, 2 * G_TIME_SPAN_HOUR);
+  }
+  g_setenv ("TZ", "UTC", TRUE);
+  back = waybill_format_date_time (time);
+
+  g_assert_nonnull (strstr (utc, "14:05"));
+  g_assert_nonnull (strstr (east, "16:05"));
+  g_assert_cmpstr (back, ==, utc);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -174,6 +203,7 @@ main (int   argc,
   g_test_add_func ("/waybill/model/order-display-status", test_order_display_status);
   g_test_add_func ("/waybill/model/shipment-and-events", test_shipment_and_events);
   g_test_add_func ("/waybill/model/delivery-line", test_delivery_line);
+  g_test_add_func ("/waybill/model/format-follows-time-zone", test_format_follows_time_zone);
 
   return g_test_run ();
 }

@@ -15,6 +15,54 @@
 /* Words and dates as people read them, shared by the window and the
  * command line so that both say the same thing. */
 
+/* GLib 2.74 reads the time zone file again on every
+ * g_time_zone_new_local () while TZ is unset (each list row formats a few
+ * times): keep the zone, and read it again only when TZ changes. */
+G_LOCK_DEFINE_STATIC (local_zone);
+
+static GTimeZone *
+local_zone (void)
+{
+  static GTimeZone *zone;
+  static char *zone_tz;
+  const char *tz = g_getenv ("TZ");
+  GTimeZone *result;
+
+  G_LOCK (local_zone);
+  if (zone == NULL || g_strcmp0 (tz, zone_tz) != 0)
+    {
+      g_clear_pointer (&zone, g_time_zone_unref);
+      g_free (zone_tz);
+      zone = g_time_zone_new_local ();
+      zone_tz = g_strdup (tz);
+    }
+  result = g_time_zone_ref (zone);
+  G_UNLOCK (local_zone);
+
+  return result;
+}
+
+static GDateTime *
+to_local (GDateTime *time)
+{
+  g_autoptr(GTimeZone) zone = local_zone ();
+
+  return g_date_time_to_timezone (time, zone);
+}
+
+/**
+ * waybill_format_now:
+ *
+ * Returns: (transfer full): the time now in the user's time zone
+ */
+GDateTime *
+waybill_format_now (void)
+{
+  g_autoptr(GTimeZone) zone = local_zone ();
+
+  return g_date_time_new_now (zone);
+}
+
 static int
 days_between (GDateTime *from,
               GDateTime *to)
@@ -34,8 +82,8 @@ static char *
 format_day (GDateTime *time,
             GDateTime *now)
 {
-  g_autoptr(GDateTime) local = g_date_time_to_local (time);
-  g_autoptr(GDateTime) local_now = g_date_time_to_local (now);
+  g_autoptr(GDateTime) local = to_local (time);
+  g_autoptr(GDateTime) local_now = to_local (now);
   int days = days_between (local_now, local);
 
   if (days == 0)
@@ -159,7 +207,7 @@ waybill_format_date_time (GDateTime *time)
 
   g_return_val_if_fail (time != NULL, NULL);
 
-  local = g_date_time_to_local (time);
+  local = to_local (time);
 
   /* Translators: a date and time such as "Tue 3 Dec, 14:05", see strftime(3) */
   return g_date_time_format (local, _("%a %-d %b, %H:%M"));

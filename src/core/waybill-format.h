@@ -15,6 +15,7 @@ char *waybill_format_delivery_line (WaybillShipment *shipment,
 char *waybill_format_order_line    (WaybillOrder    *order,
                                     GDateTime       *now);
 char *waybill_format_date_time     (GDateTime       *time);
+GDateTime *waybill_format_now      (void);
 char *waybill_format_iso8601       (GDateTime       *time);
 const char *waybill_format_carrier_name (const char *carrier_id);
 

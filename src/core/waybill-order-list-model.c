@@ -17,6 +17,12 @@
  * keeping a few pages.  A list view asks only for the rows it shows, so a
  * database of 100,000 orders costs a few pages of memory.
  *
+ * Pages are read by key: the model keeps the key of the last row of every
+ * page it has read (a few bytes a page, kept when the page itself is
+ * dropped), and reads page i + 1 after the last key of page i.  A jump
+ * starts from the nearest page boundary it knows before it, or counts from
+ * the end of the list when that is nearer.
+ *
  * With a search text the model holds the (bounded) search results instead. */
 
 #define PAGE_SIZE 100
@@ -35,6 +41,8 @@ struct _WaybillOrderListModel
   GHashTable        *pages;
   /* page numbers, most recently used first, to drop the oldest page */
   GQueue             recent;
+  /* page number -> WaybillOrderKey of its last row */
+  GHashTable        *boundaries;
   GPtrArray         *results;
   GError            *error;
 };
@@ -75,6 +83,53 @@ set_error (WaybillOrderListModel *self,
   self->error = error;
 }
 
+/* Reads a page: after the nearest page boundary known before it, or from
+ * the end of the list when that is nearer. */
+static GPtrArray *
+load_page (WaybillOrderListModel *self,
+           guint                  page_no)
+{
+  GError *error = NULL;
+  WaybillOrderKey last;
+  const WaybillOrderKey *after = NULL;
+  guint64 skip = (guint64) page_no * PAGE_SIZE;
+  guint64 page_end = MIN ((guint64) self->n_items, skip + PAGE_SIZE);
+  GHashTableIter iter;
+  gpointer key, value;
+  GPtrArray *page;
+
+  g_hash_table_iter_init (&iter, self->boundaries);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      guint before = GPOINTER_TO_UINT (key);
+      guint64 distance = (guint64) (page_no - 1 - before) * PAGE_SIZE;
+
+      if (before < page_no && distance < skip)
+        {
+          after = value;
+          skip = distance;
+        }
+    }
+
+  if (self->n_items - page_end < skip)
+    page = waybill_store_list_orders_from_end (self->store, &self->query, self->n_items - page_end,
+                                               page_end - (guint64) page_no * PAGE_SIZE, &last, &error);
+  else
+    page = waybill_store_list_orders_after (self->store, &self->query, after, skip, PAGE_SIZE,
+                                            &last, &error);
+  if (page == NULL)
+    {
+      set_error (self, error);
+      return NULL;
+    }
+
+  if (page->len > 0)
+    g_hash_table_insert (self->boundaries, GUINT_TO_POINTER (page_no),
+                         g_memdup2 (&last, sizeof last));
+
+  return page;
+}
+
 static gpointer
 waybill_order_list_model_get_item (GListModel *model,
                                    guint       position)
@@ -98,15 +153,9 @@ waybill_order_list_model_get_item (GListModel *model,
     }
   if (page == NULL)
     {
-      GError *error = NULL;
-
-      page = waybill_store_list_orders (self->store, &self->query, page_no * PAGE_SIZE,
-                                        PAGE_SIZE, &error);
+      page = load_page (self, page_no);
       if (page == NULL)
-        {
-          set_error (self, error);
-          return NULL;
-        }
+        return NULL;
 
       if (g_hash_table_size (self->pages) >= MAX_PAGES)
         g_hash_table_remove (self->pages, g_queue_pop_tail (&self->recent));
@@ -134,6 +183,66 @@ list_model_iface_init (GListModelInterface *iface)
  * Forgets what was loaded and counts again; the store's changes do this
  * by themselves.
  */
+/* After a new search text: the orders the last results also had keep
+ * their objects (the data was read a moment ago), and only the positions
+ * between the unchanged first and last results are reported as changed,
+ * so that a list view keeps the rows it has for them. */
+static void
+search_again (WaybillOrderListModel *self)
+{
+  g_autoptr(GPtrArray) old = g_steal_pointer (&self->results);
+  GError *error = NULL;
+  guint old_n = self->n_items;
+  guint prefix = 0, suffix = 0;
+
+  set_error (self, NULL);
+  self->results = waybill_store_search (self->store, self->search, SEARCH_LIMIT, &error);
+  if (self->results == NULL)
+    set_error (self, error);
+  self->n_items = self->results != NULL ? self->results->len : 0;
+
+  if (old != NULL && self->results != NULL)
+    {
+      g_autoptr(GHashTable) by_id = g_hash_table_new (g_int64_hash, g_int64_equal);
+      g_autoptr(GArray) ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), old->len);
+
+      for (guint i = 0; i < old->len; i++)
+        {
+          gint64 id = waybill_order_get_id (g_ptr_array_index (old, i));
+
+          g_array_append_val (ids, id);
+        }
+      for (guint i = 0; i < old->len; i++)
+        g_hash_table_insert (by_id, &g_array_index (ids, gint64, i), g_ptr_array_index (old, i));
+
+      for (guint i = 0; i < self->results->len; i++)
+        {
+          gint64 id = waybill_order_get_id (g_ptr_array_index (self->results, i));
+          WaybillOrder *known = g_hash_table_lookup (by_id, &id);
+
+          if (known != NULL)
+            {
+              g_object_unref (g_ptr_array_index (self->results, i));
+              g_ptr_array_index (self->results, i) = g_object_ref (known);
+            }
+        }
+
+      while (prefix < old->len && prefix < self->results->len &&
+             g_ptr_array_index (old, prefix) == g_ptr_array_index (self->results, prefix))
+        prefix++;
+      while (suffix < old->len - prefix && suffix < self->results->len - prefix &&
+             g_ptr_array_index (old, old->len - 1 - suffix) ==
+             g_ptr_array_index (self->results, self->results->len - 1 - suffix))
+        suffix++;
+    }
+
+  if (old_n - prefix - suffix > 0 || self->n_items - prefix - suffix > 0)
+    g_list_model_items_changed (G_LIST_MODEL (self), prefix, old_n - prefix - suffix,
+                                self->n_items - prefix - suffix);
+  if (old_n != self->n_items)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+}
+
 void
 waybill_order_list_model_reload (WaybillOrderListModel *self)
 {
@@ -143,6 +252,7 @@ waybill_order_list_model_reload (WaybillOrderListModel *self)
 
   old_n_items = self->n_items;
   g_hash_table_remove_all (self->pages);
+  g_hash_table_remove_all (self->boundaries);
   g_queue_clear (&self->recent);
   g_clear_pointer (&self->results, g_ptr_array_unref);
   set_error (self, NULL);
@@ -209,6 +319,7 @@ waybill_order_list_model_finalize (GObject *object)
   WaybillOrderListModel *self = WAYBILL_ORDER_LIST_MODEL (object);
 
   g_clear_pointer (&self->pages, g_hash_table_unref);
+  g_clear_pointer (&self->boundaries, g_hash_table_unref);
   g_clear_pointer (&self->search, g_free);
   g_clear_error (&self->error);
 
@@ -282,6 +393,7 @@ waybill_order_list_model_init (WaybillOrderListModel *self)
 
   self->query = query;
   self->pages = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_ptr_array_unref);
+  self->boundaries = g_hash_table_new_full (NULL, NULL, NULL, g_free);
 }
 
 WaybillOrderListModel *
@@ -331,7 +443,10 @@ waybill_order_list_model_set_search (WaybillOrderListModel *self,
 
   g_free (self->search);
   self->search = g_strdup (text);
-  waybill_order_list_model_reload (self);
+  if (self->search != NULL && self->results != NULL)
+    search_again (self);
+  else
+    waybill_order_list_model_reload (self);
 }
 
 const char *

@@ -61,6 +61,19 @@ typedef struct
 
 #define WAYBILL_ORDER_QUERY_INIT { WAYBILL_FILTER_ALL, WAYBILL_STATUS_INVALID, WAYBILL_SORT_NEWEST }
 
+/* A row's place in the sorted order list: the values every sort orders
+ * by.  waybill_store_list_orders_after() fills one in for the last row of
+ * a page and lists the rows after it (keyset paging). */
+typedef struct
+{
+  gint64   id;
+  gint64   created;
+  gint64   eta;
+  gint64   last_update;
+  gboolean has_eta;
+  gboolean has_last_update;
+} WaybillOrderKey;
+
 /* The schema version this build writes; see waybill-store-schema.c. */
 #define WAYBILL_STORE_SCHEMA_VERSION 7
 
@@ -105,8 +118,29 @@ GPtrArray        *waybill_store_list_orders        (WaybillStore             *se
                                                     guint                     offset,
                                                     guint                     limit,
                                                     GError                  **error);
+GPtrArray        *waybill_store_list_orders_after  (WaybillStore             *self,
+                                                    const WaybillOrderQuery  *query,
+                                                    const WaybillOrderKey    *after,
+                                                    guint                     skip,
+                                                    guint                     limit,
+                                                    WaybillOrderKey          *out_last,
+                                                    GError                  **error);
+GPtrArray        *waybill_store_list_orders_from_end (WaybillStore           *self,
+                                                    const WaybillOrderQuery  *query,
+                                                    guint                     skip,
+                                                    guint                     limit,
+                                                    WaybillOrderKey          *out_last,
+                                                    GError                  **error);
 gint64            waybill_store_count_orders       (WaybillStore             *self,
                                                     const WaybillOrderQuery  *query,
+                                                    GError                  **error);
+void              waybill_store_count_filters_async (WaybillStore           *self,
+                                                    GCancellable             *cancellable,
+                                                    GAsyncReadyCallback       callback,
+                                                    gpointer                  user_data);
+gboolean          waybill_store_count_filters_finish (WaybillStore          *self,
+                                                    GAsyncResult             *result,
+                                                    gint64                   *out_counts,
                                                     GError                  **error);
 GPtrArray        *waybill_store_search             (WaybillStore             *self,
                                                     const char               *text,

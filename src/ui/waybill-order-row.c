@@ -44,7 +44,7 @@ static GParamSpec *properties[N_PROPS];
 static void
 update (WaybillOrderRow *self)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) now = waybill_format_now ();
   g_autofree char *line = NULL;
   g_autofree char *tracking = NULL;
   WaybillShipment *shipment;

@@ -42,6 +42,13 @@ struct _WaybillWindow
   WaybillRefresher      *refresher;
   GSettings             *settings;
   WaybillOrderListModel *orders;
+  /* The rows the list view is given: see show_first_rows() */
+  GtkSliceListModel     *shown;
+  gboolean               grow_shown;
+  guint                  grow_id;
+  gulong                 after_paint_id;
+  gboolean               painted;
+  gboolean               search_changing;
   GtkSingleSelection    *selection;
   gint64                 selected_id;
   WaybillOrder          *shown_order;
@@ -51,7 +58,9 @@ struct _WaybillWindow
   /* The last deleted order, kept whole until its toast is gone so that
    * Undo can put it back. */
   WaybillOrder          *deleted_order;
+  GCancellable          *counts_cancellable;
   guint                  counts_idle_id;
+  gboolean               counts_again;
   guint                  search_idle_id;
   /* The toast on screen: a new one replaces it rather than queueing. */
   AdwToast              *toast;
@@ -108,35 +117,174 @@ static const char * const sort_ids[WAYBILL_N_SORTS] = {
   [WAYBILL_SORT_LAST_UPDATE] = "last-update",
 };
 
+/* GTK 4.8's list view makes a row widget for each of up to 200 rows around
+ * the ones on screen, and a row takes a few tenths of a millisecond to make,
+ * lay out and throw away: 200 of them cost a first frame or a key in the
+ * search field about 100 ms.  So the view is given the orders through a
+ * slice that starts with a screenful of rows.  The whole list grows in
+ * after each frame a few rows at a time (SHOWN_STEP, then all of it); search
+ * results grow as far as the list is scrolled. */
+#define SHOWN_FIRST 16
+#define SHOWN_STEP 24
+#define SHOWN_MAX_WIDGETS 200
+
+/* How many rows fill the list's height, from the rows it shows now. */
+static guint
+rows_on_screen (WaybillWindow *self)
+{
+  GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->order_list));
+  guint n_shown = g_list_model_get_n_items (G_LIST_MODEL (self->shown));
+  double page, upper;
+
+  if (adjustment == NULL || n_shown == 0)
+    return SHOWN_FIRST;
+
+  page = gtk_adjustment_get_page_size (adjustment);
+  upper = gtk_adjustment_get_upper (adjustment);
+  if (page <= 0 || upper <= 0)
+    return SHOWN_FIRST;
+
+  return CLAMP ((guint) (page / (upper / n_shown)) + 2, 4, SHOWN_MAX_WIDGETS);
+}
+
+static gboolean
+grow_shown_idle (gpointer user_data)
+{
+  WaybillWindow *self = user_data;
+  guint size, n_items;
+
+  self->grow_id = 0;
+  if (self->shown == NULL)
+    return G_SOURCE_REMOVE;
+
+  size = gtk_slice_list_model_get_size (self->shown);
+  n_items = g_list_model_get_n_items (G_LIST_MODEL (self->orders));
+  if (self->grow_shown && (size >= n_items || size >= SHOWN_MAX_WIDGETS))
+    {
+      gtk_slice_list_model_set_size (self->shown, G_MAXUINT);
+      self->grow_shown = FALSE;
+    }
+  else if (size < n_items)
+    gtk_slice_list_model_set_size (self->shown, size + SHOWN_STEP);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void queue_filter_counts (WaybillWindow *self);
+
+static gboolean
+first_counts_idle (gpointer user_data)
+{
+  WaybillWindow *self = user_data;
+
+  self->counts_idle_id = 0;
+  queue_filter_counts (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* After each frame: the next few rows, and the filter counts once the first
+ * frame is on screen. */
+static void
+after_paint_cb (WaybillWindow *self)
+{
+  if (self->shown == NULL)
+    return;
+
+  if (!self->painted)
+    {
+      self->painted = TRUE;
+      self->counts_idle_id = g_idle_add_full (G_PRIORITY_LOW, first_counts_idle, self, NULL);
+    }
+  if (self->grow_shown && self->grow_id == 0)
+    self->grow_id = g_idle_add_full (G_PRIORITY_LOW, grow_shown_idle, self, NULL);
+}
+
+static void
+window_realize_cb (WaybillWindow *self)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
+  if (clock != NULL && self->after_paint_id == 0)
+    self->after_paint_id = g_signal_connect_object (clock, "after-paint", G_CALLBACK (after_paint_cb),
+                                                    self, G_CONNECT_SWAPPED);
+}
+
+static void
+show_first_rows (WaybillWindow *self,
+                 gboolean       grow)
+{
+  if (self->shown == NULL)
+    return;
+
+  g_clear_handle_id (&self->grow_id, g_source_remove);
+  gtk_slice_list_model_set_size (self->shown, rows_on_screen (self));
+  self->grow_shown = grow;
+  if (grow && self->painted)
+    gtk_widget_queue_draw (GTK_WIDGET (self->order_list));
+}
+
+/* Makes sure the list view has the row at @position. */
+static void
+show_row (WaybillWindow *self,
+          guint          position)
+{
+  if (position != G_MAXUINT && position >= gtk_slice_list_model_get_size (self->shown))
+    gtk_slice_list_model_set_size (self->shown, position + SHOWN_STEP);
+}
+
+/* Near the end of the rows shown, while there are more: a few more after
+ * this frame. */
+static void
+list_scrolled_cb (WaybillWindow *self,
+                  GtkAdjustment *adjustment)
+{
+  double value = gtk_adjustment_get_value (adjustment);
+  double page = gtk_adjustment_get_page_size (adjustment);
+
+  if (self->shown == NULL || self->grow_id != 0)
+    return;
+
+  if (value + 2 * page >= gtk_adjustment_get_upper (adjustment) &&
+      gtk_slice_list_model_get_size (self->shown) < g_list_model_get_n_items (G_LIST_MODEL (self->orders)))
+    self->grow_id = g_idle_add_full (G_PRIORITY_LOW, grow_shown_idle, self, NULL);
+}
+
+/* Rows shown that do not fill the list cannot be scrolled for more. */
+static void
+list_resized_cb (WaybillWindow *self,
+                 GtkAdjustment *adjustment)
+{
+  if (gtk_adjustment_get_upper (adjustment) <= gtk_adjustment_get_page_size (adjustment))
+    list_scrolled_cb (self, adjustment);
+}
+
 static void
 apply_query (WaybillWindow *self)
 {
   WaybillOrderQuery query = { self->filter, WAYBILL_STATUS_INVALID, self->sort };
 
   if (self->orders != NULL)
-    waybill_order_list_model_set_query (self->orders, &query);
+    {
+      show_first_rows (self, waybill_order_list_model_get_search (self->orders) == NULL);
+      waybill_order_list_model_set_query (self->orders, &query);
+    }
 }
 
 /* The filter list shows how many orders each filter holds, kept current
- * as the database changes. */
+ * as the database changes.  The counts are made in a thread: until the
+ * first ones come the filters show no number, never a wrong one. */
 static void
-update_filter_counts (WaybillWindow *self)
+show_filter_counts (WaybillWindow *self,
+                    const gint64  *counts)
 {
   g_autoptr(GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
 
-  if (self->store == NULL)
-    return;
-
   for (guint i = 0; i < WAYBILL_N_FILTERS; i++)
-    {
-      WaybillOrderQuery query = { i, WAYBILL_STATUS_INVALID, WAYBILL_SORT_NEWEST };
-      gint64 count = waybill_store_count_orders (self->store, &query, NULL);
-
-      /* Translators: a filter of the order list and how many orders it shows, "Active (12)" */
-      g_ptr_array_add (labels, g_strdup_printf (_("%s (%lld)"),
-                                                g_dgettext (GETTEXT_PACKAGE, filters[i].label),
-                                                (long long) MAX (count, 0)));
-    }
+    /* Translators: a filter of the order list and how many orders it shows, "Active (12)" */
+    g_ptr_array_add (labels, g_strdup_printf (_("%s (%lld)"),
+                                              g_dgettext (GETTEXT_PACKAGE, filters[i].label),
+                                              (long long) MAX (counts[i], 0)));
   g_ptr_array_add (labels, NULL);
 
   /* Replace the labels in place so that the selection stays. */
@@ -155,24 +303,55 @@ update_filter_counts (WaybillWindow *self)
     }
 }
 
-static gboolean
-update_filter_counts_idle (gpointer user_data)
+static void start_filter_counts (WaybillWindow *self);
+
+static void
+filter_counts_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
 {
-  WaybillWindow *self = user_data;
+  g_autoptr(WaybillWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gint64 counts[WAYBILL_N_FILTERS];
 
-  self->counts_idle_id = 0;
-  update_filter_counts (self);
+  if (!waybill_store_count_filters_finish (WAYBILL_STORE (source), result, counts, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      g_warning ("Could not count the orders: %s", error->message);
+      g_clear_object (&self->counts_cancellable);
+      return;
+    }
 
-  return G_SOURCE_REMOVE;
+  g_clear_object (&self->counts_cancellable);
+  show_filter_counts (self, counts);
+  /* The database changed while counting: count again. */
+  if (self->counts_again)
+    start_filter_counts (self);
 }
 
-/* Counting six filters over a big database takes a few milliseconds: do
- * it once the window has drawn, and once per change of the database. */
+static void
+start_filter_counts (WaybillWindow *self)
+{
+  if (self->store == NULL)
+    return;
+
+  self->counts_again = FALSE;
+  self->counts_cancellable = g_cancellable_new ();
+  waybill_store_count_filters_async (self->store, self->counts_cancellable, filter_counts_cb,
+                                     g_object_ref (self));
+}
+
 static void
 queue_filter_counts (WaybillWindow *self)
 {
-  if (self->counts_idle_id == 0)
-    self->counts_idle_id = g_idle_add_full (G_PRIORITY_LOW, update_filter_counts_idle, self, NULL);
+  if (!self->painted)
+    return;
+
+  if (self->counts_cancellable != NULL)
+    self->counts_again = TRUE;
+  else
+    start_filter_counts (self);
 }
 
 static void
@@ -411,6 +590,7 @@ static void
 order_activated_cb (WaybillWindow *self,
                     guint          position)
 {
+  show_row (self, position);
   gtk_single_selection_set_selected (self->selection, position);
   adw_leaflet_set_visible_child (self->leaflet, self->content);
 }
@@ -421,14 +601,28 @@ back_clicked_cb (WaybillWindow *self)
   adw_leaflet_set_visible_child (self->leaflet, self->sidebar);
 }
 
+static void
+set_search (WaybillWindow *self,
+            const char    *text)
+{
+  if (text != NULL && *text == '\0')
+    text = NULL;
+  if (g_strcmp0 (text, waybill_order_list_model_get_search (self->orders)) == 0)
+    return;
+
+  show_first_rows (self, text == NULL);
+  self->search_changing = TRUE;
+  waybill_order_list_model_set_search (self->orders, text);
+  self->search_changing = FALSE;
+}
+
 static gboolean
 apply_search_idle (gpointer user_data)
 {
   WaybillWindow *self = user_data;
 
   self->search_idle_id = 0;
-  waybill_order_list_model_set_search (self->orders,
-                                       gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+  set_search (self, gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
 
   return G_SOURCE_REMOVE;
 }
@@ -516,7 +710,7 @@ search_activate_cb (WaybillWindow *self)
 
   /* The search waits a moment after typing; Enter should not. */
   g_clear_handle_id (&self->search_idle_id, g_source_remove);
-  waybill_order_list_model_set_search (self->orders, text);
+  set_search (self, text);
 
   if (g_list_model_get_n_items (G_LIST_MODEL (self->orders)) > 0)
     order_activated_cb (self, 0);
@@ -548,15 +742,20 @@ orders_changed_cb (WaybillWindow *self)
   if (self->selected_id == 0)
     return;
 
+  /* A new search text changes the rows, not the order shown: keep it as
+   * it is, and do not bring in rows below the screenful to mark it. */
   position = waybill_order_list_model_find (self->orders, self->selected_id);
-  if (position != G_MAXUINT)
+  if (position != G_MAXUINT &&
+      (!self->search_changing || position < g_list_model_get_n_items (G_LIST_MODEL (self->shown))))
     {
+      show_row (self, position);
       g_signal_handlers_block_by_func (self->selection, selection_changed_cb, self);
       gtk_single_selection_set_selected (self->selection, position);
       g_signal_handlers_unblock_by_func (self->selection, selection_changed_cb, self);
     }
 
-  show_order (self, self->selected_id);
+  if (!self->search_changing)
+    show_order (self, self->selected_id);
 }
 
 static void
@@ -1340,9 +1539,22 @@ waybill_window_dispose (GObject *object)
   WaybillWindow *self = WAYBILL_WINDOW (object);
 
   g_clear_handle_id (&self->counts_idle_id, g_source_remove);
+  g_cancellable_cancel (self->counts_cancellable);
+  g_clear_object (&self->counts_cancellable);
   g_clear_handle_id (&self->search_idle_id, g_source_remove);
+  g_clear_handle_id (&self->grow_id, g_source_remove);
+  self->grow_shown = FALSE;
+  if (self->after_paint_id != 0)
+    {
+      GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
+      if (clock != NULL)
+        g_clear_signal_handler (&self->after_paint_id, clock);
+      self->after_paint_id = 0;
+    }
   gtk_widget_dispose_template (GTK_WIDGET (self), WAYBILL_TYPE_WINDOW);
   g_clear_object (&self->selection);
+  g_clear_object (&self->shown);
   g_clear_object (&self->orders);
   if (self->refresher != NULL)
     g_signal_handlers_disconnect_by_data (self->refresher, self);
@@ -1494,6 +1706,7 @@ waybill_window_init (WaybillWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   add_simulated_carriers_banner (self);
+  g_signal_connect (self, "realize", G_CALLBACK (window_realize_cb), NULL);
 
   for (guint i = 0; i < WAYBILL_N_FILTERS; i++)
     labels[i] = g_dgettext (GETTEXT_PACKAGE, filters[i].label);
@@ -1520,7 +1733,8 @@ set_store (WaybillWindow *self,
 
   self->store = g_object_ref (store);
   self->orders = waybill_order_list_model_new (store);
-  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->orders)));
+  self->shown = gtk_slice_list_model_new (g_object_ref (G_LIST_MODEL (self->orders)), 0, SHOWN_FIRST);
+  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->shown)));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
@@ -1539,10 +1753,17 @@ set_store (WaybillWindow *self,
 
   g_signal_connect_object (store, "changed", G_CALLBACK (queue_filter_counts), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (store, "changed", G_CALLBACK (store_changed_messages_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->order_list)), "value-changed",
+                           G_CALLBACK (list_scrolled_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->order_list)), "changed",
+                           G_CALLBACK (list_resized_cb), self, G_CONNECT_SWAPPED);
 
   apply_query (self);
+  show_first_rows (self, TRUE);
   update_list_page (self);
-  queue_filter_counts (self);
+  /* The filter counts come after the first frame (after_paint_cb). */
+  if (self->painted)
+    queue_filter_counts (self);
   gtk_stack_set_visible_child_name (self->main_stack, "orders");
 }
 

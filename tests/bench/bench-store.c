@@ -11,6 +11,7 @@
 #include <stdlib.h>
 
 #include "waybill-demo.h"
+#include "waybill-order-list-model.h"
 #include "waybill-store-private.h"
 
 /* The store's hot paths at N orders, each beside the bare SQLite work it
@@ -158,40 +159,87 @@ bench_search (WaybillStore *store,
   printf ("store.search_worst %.2f ms\n", times[queries->len - 1] / 1000.0);
 }
 
+static double
+time_item (WaybillOrderListModel *model,
+           guint                  position)
+{
+  double start = now_us ();
+  g_autoptr(WaybillOrder) order = g_list_model_get_item (G_LIST_MODEL (model), position);
+
+  g_assert_nonnull (order);
+
+  return now_us () - start;
+}
+
+/* Pages as the order list reads them, through its model: scrolling on
+ * (each page after the last key of the one before), and a jump of the
+ * scrollbar to a part of the list not read yet (from the nearest page
+ * boundary the model knows, or from the end). */
 static void
-bench_pages (WaybillStore *store,
-             gint64        n_orders)
+bench_pages (WaybillStore *store)
 {
   static const char * const filter_names[] = { "all", "active", "attention", "out_for_delivery",
                                                "delivered", "archived" };
   static const char * const sort_names[] = { "newest", "eta", "last_update" };
-  double worst = 0;
+  g_autoptr(WaybillOrderListModel) model = waybill_order_list_model_new (store);
+  double worst = 0, worst_jump = 0;
 
   for (WaybillFilter f = 0; f < WAYBILL_N_FILTERS; f++)
     for (WaybillSort s = 0; s < WAYBILL_N_SORTS; s++)
       {
         WaybillOrderQuery query = { f, WAYBILL_STATUS_INVALID, s };
-        gint64 count = waybill_store_count_orders (store, &query, NULL);
-        guint offsets[3] = { 0, (guint) MAX (count / 2, 0), (guint) MAX (count - 100, 0) };
-        double times[ROUNDS * 3];
-        double m;
+        g_autoptr(GArray) scroll = g_array_new (FALSE, FALSE, sizeof (double));
+        g_autoptr(GArray) jumps = g_array_new (FALSE, FALSE, sizeof (double));
+        guint n, n_pages;
+        double m, j;
 
-        for (guint r = 0; r < ROUNDS; r++)
-          for (guint o = 0; o < 3; o++)
-            {
-              double start = now_us ();
-              g_autoptr(GPtrArray) page = waybill_store_list_orders (store, &query, offsets[o], 100, NULL);
+        waybill_order_list_model_set_query (model, &query);
+        n = g_list_model_get_n_items (G_LIST_MODEL (model));
+        n_pages = (n + 99) / 100;
 
-              g_assert_nonnull (page);
-              times[r * 3 + o] = now_us () - start;
-            }
+        for (guint r = 0; r < 3; r++)
+          {
+            /* A jump to a quarter, half, three quarters of the list, then
+             * scrolling on from there for a few pages. */
+            static const double at[] = { 0.25, 0.5, 0.75 };
+            guint from = (guint) (n_pages * at[r]);
 
-        m = median (times, ROUNDS * 3);
+            waybill_order_list_model_reload (model);
+            time_item (model, 0);
+            if (from > 1)
+              {
+                double t = time_item (model, from * 100);
+
+                g_array_append_val (jumps, t);
+              }
+            for (guint p = from + 1; p < MIN (n_pages, from + 15); p++)
+              {
+                double t = time_item (model, p * 100);
+
+                g_array_append_val (scroll, t);
+              }
+          }
+
+        /* Scrolling from the top. */
+        waybill_order_list_model_reload (model);
+        time_item (model, 0);
+        for (guint p = 1; p < MIN (n_pages, 40); p++)
+          {
+            double t = time_item (model, p * 100);
+
+            g_array_append_val (scroll, t);
+          }
+
+        m = scroll->len > 0 ? median ((double *) (gpointer) scroll->data, scroll->len) : 0;
+        j = jumps->len > 0 ? median ((double *) (gpointer) jumps->data, jumps->len) : 0;
         worst = MAX (worst, m);
+        worst_jump = MAX (worst_jump, j);
         printf ("store.page.%s.%s %.2f ms\n", filter_names[f], sort_names[s], m / 1000.0);
+        printf ("store.page_jump.%s.%s %.2f ms\n", filter_names[f], sort_names[s], j / 1000.0);
       }
 
-  printf ("store.page %.2f ms\n", worst / 1000.0);
+  printf ("store.page %.2f ms limit=5\n", worst / 1000.0);
+  printf ("store.page_jump %.2f ms\n", worst_jump / 1000.0);
 }
 
 /* Tracking results for @ids, as a carrier would answer in round @round:
@@ -457,7 +505,7 @@ main (int   argc,
   if (wanted (argc, argv, "search"))
     bench_search (store, queries);
   if (wanted (argc, argv, "page"))
-    bench_pages (store, n_orders);
+    bench_pages (store);
 
   if (binary != NULL && wanted (argc, argv, "cli"))
     {
