@@ -62,8 +62,14 @@ struct _WaybillWindow
   guint                  counts_idle_id;
   gboolean               counts_again;
   guint                  search_idle_id;
-  /* The toast on screen: a new one replaces it rather than queueing. */
+  /* The toast on screen: a new one replaces it rather than queueing.
+   * The next one waits in pending_toast while the overlay still animates
+   * (see present_toast()). */
   AdwToast              *toast;
+  AdwToast              *pending_toast;
+  guint                  toast_tick_id;
+  gint64                 toast_quiet_at;
+  gboolean               toast_settled;
   /* The tracking APIs the look-up asks when there is no refresher. */
   WaybillTrackerRegistry *lookup_registry;
 
@@ -431,24 +437,126 @@ update_order_actions (WaybillWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "order.notify-customer", order != NULL);
 }
 
+/* libadwaita 1.2's AdwToastOverlay frees a toast's bookkeeping when the
+ * toast's fade-out (300 ms) ends, even if its slide-in is still running;
+ * the end of that slide-in then reads the freed memory, and the app
+ * crashes once that memory has been reused.  A toast added while another
+ * fades out slides in for 500 ms, so replacing it within 200 ms always
+ * does this; a 300 ms slide-in does it when both end in the same frame.
+ * So the window dismisses a toast only once it has slid in, and adds the
+ * next one only once the old one has faded out.  No toast animation of
+ * libadwaita 1.2 lasts longer than this: */
+#define TOAST_ANIMATION_USEC (500 * G_TIME_SPAN_MILLISECOND)
+
+static gboolean toast_tick_cb (GtkWidget     *overlay,
+                               GdkFrameClock *frame_clock,
+                               gpointer       user_data);
+
+/* The overlay may animate until TOAST_ANIMATION_USEC after @now (the frame
+ * clock's time, which the animations count in). */
+static void
+toast_wait (WaybillWindow *self,
+            gint64         now)
+{
+  self->toast_quiet_at = MAX (self->toast_quiet_at, now + TOAST_ANIMATION_USEC);
+  self->toast_settled = FALSE;
+  if (self->toast_tick_id == 0)
+    self->toast_tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self->toast_overlay),
+                                                        toast_tick_cb, self, NULL);
+}
+
+static gint64
+toast_frame_time (WaybillWindow *self)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self->toast_overlay));
+
+  return clock != NULL ? gdk_frame_clock_get_frame_time (clock) : g_get_monotonic_time ();
+}
+
 static void
 toast_dismissed_cb (WaybillWindow *self,
                     AdwToast      *toast)
 {
   if (self->toast == toast)
     self->toast = NULL;
+  /* Dismissed by its timeout or its buttons: it fades out now. */
+  if (self->toast_overlay != NULL && gtk_widget_get_mapped (GTK_WIDGET (self->toast_overlay)))
+    toast_wait (self, toast_frame_time (self));
 }
 
+static void
+add_toast (WaybillWindow *self,
+           AdwToast      *toast)
+{
+  self->toast = toast;
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (toast_dismissed_cb), self, G_CONNECT_SWAPPED);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static gboolean
+toast_tick_cb (GtkWidget     *overlay,
+               GdkFrameClock *frame_clock,
+               gpointer       user_data)
+{
+  WaybillWindow *self = user_data;
+  gint64 now = gdk_frame_clock_get_frame_time (frame_clock);
+
+  if (now < self->toast_quiet_at)
+    return G_SOURCE_CONTINUE;
+  /* Every animation of the overlay sees this frame's time, so all of them
+   * end in this frame; act in the next one. */
+  if (!self->toast_settled)
+    {
+      self->toast_settled = TRUE;
+      return G_SOURCE_CONTINUE;
+    }
+
+  if (self->pending_toast == NULL)
+    {
+      self->toast_tick_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+
+  if (self->toast != NULL)
+    adw_toast_dismiss (self->toast);
+  else
+    add_toast (self, g_steal_pointer (&self->pending_toast));
+  toast_wait (self, now);
+
+  return G_SOURCE_CONTINUE;
+}
+
+/* Takes @toast. */
 static void
 present_toast (WaybillWindow *self,
                AdwToast      *toast)
 {
-  if (self->toast != NULL)
-    adw_toast_dismiss (self->toast);
+  /* Unmapped, the overlay animates nothing. */
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self->toast_overlay)))
+    {
+      g_clear_object (&self->pending_toast);
+      if (self->toast != NULL)
+        adw_toast_dismiss (self->toast);
+      add_toast (self, toast);
+      return;
+    }
 
-  self->toast = toast;
-  g_signal_connect_object (toast, "dismissed", G_CALLBACK (toast_dismissed_cb), self, G_CONNECT_SWAPPED);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  /* A newer message replaces one still waiting. */
+  g_clear_object (&self->pending_toast);
+  if (self->toast_tick_id == 0 && self->toast == NULL)
+    {
+      add_toast (self, toast);
+      toast_wait (self, toast_frame_time (self));
+      return;
+    }
+
+  self->pending_toast = toast;
+  if (self->toast_tick_id == 0)
+    {
+      /* The toast on screen has slid in: it can go now. */
+      adw_toast_dismiss (self->toast);
+      toast_wait (self, toast_frame_time (self));
+    }
 }
 
 static void
@@ -1552,6 +1660,12 @@ waybill_window_dispose (GObject *object)
         g_clear_signal_handler (&self->after_paint_id, clock);
       self->after_paint_id = 0;
     }
+  if (self->toast_tick_id != 0)
+    {
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self->toast_overlay), self->toast_tick_id);
+      self->toast_tick_id = 0;
+    }
+  g_clear_object (&self->pending_toast);
   gtk_widget_dispose_template (GTK_WIDGET (self), WAYBILL_TYPE_WINDOW);
   g_clear_object (&self->selection);
   g_clear_object (&self->shown);
