@@ -383,6 +383,41 @@ test_stream (Fixture       *fixture,
                       json_node_get_object (json_parser_get_root (parser)), "orders")), ==, 0);
 }
 
+/* More orders than one page of the export (500), archived ones among
+ * them: every order comes out exactly once. */
+static void
+test_many_pages (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  JsonArray *orders;
+  guint n_orders = 0;
+
+  g_assert_true (waybill_demo_fill (fixture->store, 1234, 3, &error));
+  g_assert_no_error (error);
+  g_assert_true (waybill_export_to_stream (fixture->store, WAYBILL_EXPORT_FORMAT_JSON, out, NULL,
+                                           &n_orders, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_orders, ==, 1234);
+  g_assert_true (g_output_stream_write_all (out, "", 1, NULL, NULL, &error));
+  g_assert_true (json_parser_load_from_data (parser, g_memory_output_stream_get_data (G_MEMORY_OUTPUT_STREAM (out)),
+                                             -1, &error));
+  g_assert_no_error (error);
+  orders = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "orders");
+  g_assert_cmpuint (json_array_get_length (orders), ==, 1234);
+  for (guint i = 0; i < json_array_get_length (orders); i++)
+    {
+      const char *number = json_object_get_string_member (json_array_get_object_element (orders, i),
+                                                          "order_number");
+
+      g_assert_nonnull (number);
+      g_assert_true (g_hash_table_add (seen, (gpointer) number));
+    }
+}
+
 static void
 test_cancel (Fixture       *fixture,
              gconstpointer  data)
@@ -480,6 +515,7 @@ main (int   argc,
   g_test_add ("/waybill/export/json-round-trip", Fixture, NULL, fixture_set_up, test_json_round_trip, fixture_tear_down);
   g_test_add ("/waybill/export/csv-round-trip", Fixture, NULL, fixture_set_up, test_csv_round_trip, fixture_tear_down);
   g_test_add ("/waybill/export/stream", Fixture, NULL, fixture_set_up, test_stream, fixture_tear_down);
+  g_test_add ("/waybill/export/many-pages", Fixture, NULL, fixture_set_up, test_many_pages, fixture_tear_down);
   g_test_add ("/waybill/export/cancel", Fixture, NULL, fixture_set_up, test_cancel, fixture_tear_down);
   g_test_add ("/waybill/export/async", Fixture, NULL, fixture_set_up, test_async, fixture_tear_down);
 

@@ -287,6 +287,7 @@ waybill_cli_list (int    argc,
 {
   WaybillCliCommon common = { 0 };
   WaybillOrderQuery query = WAYBILL_ORDER_QUERY_INIT;
+  WaybillOrderKey last = { 0 };
   g_autofree char *status_id = NULL;
   gboolean archived = FALSE;
   const GOptionEntry entries[] = {
@@ -330,12 +331,14 @@ waybill_cli_list (int    argc,
   if (store == NULL)
     goto out;
 
-  /* Read in pages so that a large database never sits in memory twice. */
+  /* Read in pages, each after the last row of the one before, so that a
+   * large database never sits in memory twice. */
   all = g_ptr_array_new_with_free_func (g_object_unref);
-  for (guint offset = 0; ; offset += LIST_PAGE)
+  for (gboolean first = TRUE; ; first = FALSE)
     {
       g_autoptr(GError) error = NULL;
-      g_autoptr(GPtrArray) page = waybill_store_list_orders (store, &query, offset, LIST_PAGE, &error);
+      g_autoptr(GPtrArray) page = waybill_store_list_orders_after (store, &query, first ? NULL : &last, 0,
+                                                                   LIST_PAGE, &last, &error);
 
       if (page == NULL)
         {

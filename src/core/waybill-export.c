@@ -375,16 +375,24 @@ export_page (Export        *export,
 {
   WaybillOrderQuery query = WAYBILL_ORDER_QUERY_INIT;
 
+  WaybillOrderKey last = { 0 };
+  gboolean first = TRUE;
+
   query.filter = filter;
 
-  for (guint offset = 0; ; offset += PAGE_SIZE)
+  /* Page by key: each page starts after the last row of the one before,
+   * so that the 1000th page costs what the first did (OFFSET would walk
+   * every row before it again). */
+  for (;;)
     {
       g_autoptr(GPtrArray) page = NULL;
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return FALSE;
 
-      page = waybill_store_list_orders (export->store, &query, offset, PAGE_SIZE, error);
+      page = waybill_store_list_orders_after (export->store, &query, first ? NULL : &last, 0, PAGE_SIZE,
+                                              &last, error);
+      first = FALSE;
       if (page == NULL)
         return FALSE;
 
