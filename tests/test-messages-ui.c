@@ -34,7 +34,7 @@ typedef struct
 } Fixture;
 
 static const char * const keys_to_reset[] = {
-  "shop-name", "message-templates", "message-daily-limit", "smtp-host", "smtp-port",
+  "shop-name", "feedback-address", "message-templates", "message-daily-limit", "smtp-host", "smtp-port",
   "smtp-security", "smtp-username", "smtp-from", "sms-from",
   "message-auto-shipped", "message-auto-out-for-delivery", "message-auto-delivered",
   "message-auto-delayed", "message-auto-exception", "message-auto-ready-for-pickup",
@@ -185,7 +185,7 @@ test_preferences (Fixture       *fixture,
                   gconstpointer  data)
 {
   WaybillPreferencesWindow *prefs;
-  GtkWidget *page, *row, *toggle, *button;
+  GtkWidget *page, *row, *toggle, *button, *feedback;
   g_autofree char *text = NULL;
   g_autoptr(GVariant) templates = NULL;
   const char *stored = NULL;
@@ -254,6 +254,53 @@ test_preferences (Fixture       *fixture,
   g_free (text);
   text = widget_text (page);
   g_assert_nonnull (strstr (text, "Your order 1042 was delivered"));
+
+  /* No feedback address: the Delivered preview does not ask for feedback.
+   * With one, it does, with the sample order filled in; one that is no
+   * address is said under the row, and not put in the message. */
+  g_assert_null (strstr (text, "How did we do?"));
+  feedback = find_widget (page, ADW_TYPE_ENTRY_ROW, row_titled, "Feedback Address");
+  g_assert_nonnull (feedback);
+  gtk_editable_set_text (GTK_EDITABLE (feedback), "https://tea.example/rate?order={order_number}");
+  iterate (50);
+  {
+    g_autofree char *stored_address = g_settings_get_string (fixture->settings, "feedback-address");
+    g_assert_cmpstr (stored_address, ==, "https://tea.example/rate?order={order_number}");
+  }
+  g_free (text);
+  text = widget_text (page);
+  g_assert_nonnull (strstr (text, "If anything is wrong, just reply to this message.\n"
+                                  "How did we do? Tell us in a minute: https://tea.example/rate?order=1042\n"));
+  g_assert_false (gtk_widget_has_css_class (feedback, "error"));
+  if (g_getenv ("WAYBILL_SCREENSHOT_DIR") != NULL)
+    {
+      GtkWidget *scroller = find_widget (page, GTK_TYPE_SCROLLED_WINDOW, NULL, NULL);
+      GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+      GtkWidget *view = find_widget (page, GTK_TYPE_TEXT_VIEW, NULL, NULL);
+      graphene_rect_t bounds;
+
+      g_assert_true (gtk_widget_compute_bounds (view, gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scroller)),
+                                                &bounds));
+      gtk_adjustment_set_value (adjustment, bounds.origin.y - 60);
+      save_screenshot (GTK_WIDGET (prefs), "preferences-messages-feedback.png");
+      gtk_adjustment_set_value (adjustment, 0);
+    }
+
+  gtk_editable_set_text (GTK_EDITABLE (feedback), "tea shop survey");
+  iterate (50);
+  g_free (text);
+  text = widget_text (page);
+  g_assert_nonnull (strstr (text, "The feedback address “tea shop survey” has a space in it"));
+  g_assert_null (strstr (text, "How did we do?"));
+  g_assert_true (gtk_widget_has_css_class (feedback, "error"));
+  save_screenshot (GTK_WIDGET (prefs), "preferences-messages-feedback-error.png");
+
+  gtk_editable_set_text (GTK_EDITABLE (feedback), "");
+  iterate (50);
+  g_free (text);
+  text = widget_text (page);
+  g_assert_null (strstr (text, "has a space in it"));
+  g_assert_false (gtk_widget_has_css_class (feedback, "error"));
 
   /* Back to shipped, reset: the defaults again, no override kept. */
   waybill_messages_page_show_event (WAYBILL_MESSAGES_PAGE (page), WAYBILL_MESSAGE_EVENT_SHIPPED);

@@ -228,7 +228,7 @@ typedef struct
 } Fixture;
 
 static const char * const keys_to_reset[] = {
-  "shop-name", "message-templates", "message-daily-limit", "smtp-host", "smtp-port",
+  "shop-name", "feedback-address", "message-templates", "message-daily-limit", "smtp-host", "smtp-port",
   "smtp-security", "smtp-username", "smtp-from", "sms-from",
   "message-auto-shipped", "message-auto-out-for-delivery", "message-auto-delivered",
   "message-auto-delayed", "message-auto-exception", "message-auto-ready-for-pickup",
@@ -449,7 +449,7 @@ test_render (void)
   g_autofree char *empty = NULL;
 
   waybill_order_add_shipment (order, shipment);
-  values = waybill_message_values_new (order, NULL, "Tea & Things");
+  values = waybill_message_values_new (order, NULL, "Tea & Things", NULL);
 
   text = waybill_message_template_render ("Hi {customer}, {order_number} via {carrier} "
                                           "({tracking_number}) from {shop_name}: {tracking_link}",
@@ -475,11 +475,11 @@ test_render (void)
 
     g_assert_cmpstr (g_hash_table_lookup (values, "estimated_delivery"), ==, "not known yet");
     waybill_shipment_set_estimated_delivery (shipment, from, same_day);
-    one = waybill_message_values_new (order, shipment, NULL);
+    one = waybill_message_values_new (order, shipment, NULL, NULL);
     g_assert_cmpstr (g_hash_table_lookup (one, "estimated_delivery"), ==, "Tuesday 1 December");
     g_assert_cmpstr (g_hash_table_lookup (one, "shop_name"), ==, "Your shop");
     waybill_shipment_set_estimated_delivery (shipment, from, to);
-    range = waybill_message_values_new (order, shipment, NULL);
+    range = waybill_message_values_new (order, shipment, NULL, NULL);
     g_assert_cmpstr (g_hash_table_lookup (range, "estimated_delivery"), ==, "Tuesday 1 December to Thursday 3 December");
   }
 
@@ -502,6 +502,105 @@ test_render (void)
           g_assert_null (strchr (out, '{'));
         }
     }
+}
+
+/* The feedback address: a web address (with the order filled in) or an
+ * email address; anything else is refused, and gives no link. */
+static void
+test_feedback_link (void)
+{
+  static const struct {
+    const char *address;
+    const char *link;
+  } good[] = {
+    { "https://tea.example/rate?order={order_number}", "https://tea.example/rate?order=%23A%2010%2F42" },
+    { "  http://tea.example/survey  ", "http://tea.example/survey" },
+    { "www.tea.example/rate/{order_number}", "https://www.tea.example/rate/%23A%2010%2F42" },
+    { "feedback@tea.example", "feedback@tea.example" },
+    { "mailto:feedback@tea.example", "mailto:feedback@tea.example" },
+  };
+  static const struct {
+    const char *address;
+    const char *error;
+  } bad[] = {
+    { "https://tea.example/rate me", "The feedback address “https://tea.example/rate me” has a space in it" },
+    { "ftp://tea.example/rate", "The feedback address “ftp://tea.example/rate” is neither a web address (https://…) nor an email address" },
+    { "htps//tea", "The feedback address “htps//tea” is neither a web address (https://…) nor an email address" },
+    { "https:///rate", "The feedback address “https:///rate” is neither a web address (https://…) nor an email address" },
+    { "feedback@", "The feedback address “feedback@” is neither a web address (https://…) nor an email address" },
+    { "https://tea.example/{customer}", "Only {order_number} can be filled in in the feedback address “https://tea.example/{customer}”" },
+  };
+  g_autoptr(GError) error = NULL;
+
+  g_assert_null (waybill_message_feedback_link (NULL, "1042", &error));
+  g_assert_no_error (error);
+  g_assert_null (waybill_message_feedback_link ("   ", "1042", &error));
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (good); i++)
+    {
+      g_autofree char *link = waybill_message_feedback_link (good[i].address, "#A 10/42", &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpstr (link, ==, good[i].link);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_assert_null (waybill_message_feedback_link (bad[i].address, "1042", &error));
+      g_assert_error (error, WAYBILL_MESSAGE_ERROR, WAYBILL_MESSAGE_ERROR_NOT_CONFIGURED);
+      g_assert_cmpstr (error->message, ==, bad[i].error);
+      g_clear_error (&error);
+    }
+}
+
+/* The Delivered message asks for feedback only when there is somewhere to
+ * give it: no "Tell us: " with nothing after it. */
+static void
+test_render_feedback (void)
+{
+  g_autoptr(WaybillOrder) order = waybill_order_new ("1042", "Anna Smith");
+  g_autoptr(WaybillShipment) shipment = waybill_shipment_new ("dhl-express", "1234567890");
+  g_autoptr(GHashTable) with = NULL;
+  g_autoptr(GHashTable) without = NULL;
+  g_autoptr(GHashTable) broken = NULL;
+  g_autofree char *asked = NULL;
+  g_autofree char *not_asked = NULL;
+  g_autofree char *not_broken = NULL;
+  g_autofree char *last = NULL;
+  g_autofree char *only = NULL;
+  const char *body = waybill_message_template_default_body (WAYBILL_MESSAGE_EVENT_DELIVERED);
+
+  waybill_order_add_shipment (order, shipment);
+  with = waybill_message_values_new (order, NULL, "Tea & Things", "https://tea.example/rate?order={order_number}");
+  without = waybill_message_values_new (order, NULL, "Tea & Things", "");
+  broken = waybill_message_values_new (order, NULL, "Tea & Things", "not an address");
+  g_assert_cmpstr (g_hash_table_lookup (with, "feedback_link"), ==, "https://tea.example/rate?order=1042");
+  g_assert_cmpstr (g_hash_table_lookup (without, "feedback_link"), ==, "");
+  g_assert_cmpstr (g_hash_table_lookup (broken, "feedback_link"), ==, "");
+
+  asked = waybill_message_template_render (body, with);
+  g_assert_cmpstr (asked, ==,
+                   "Hello Anna Smith,\n\n"
+                   "DHL Express has delivered your order 1042. We hope you enjoy it!\n"
+                   "If anything is wrong, just reply to this message.\n"
+                   "How did we do? Tell us in a minute: https://tea.example/rate?order=1042\n\n"
+                   "Tea & Things");
+  not_asked = waybill_message_template_render (body, without);
+  g_assert_cmpstr (not_asked, ==,
+                   "Hello Anna Smith,\n\n"
+                   "DHL Express has delivered your order 1042. We hope you enjoy it!\n"
+                   "If anything is wrong, just reply to this message.\n\n"
+                   "Tea & Things");
+  /* An address that is no address is not sent either. */
+  not_broken = waybill_message_template_render (body, broken);
+  g_assert_cmpstr (not_broken, ==, not_asked);
+
+  /* The last line going takes its line break along; a one-line text
+   * (an SMS) is not emptied. */
+  last = waybill_message_template_render ("Enjoy!\nRate us: {feedback_link}", without);
+  g_assert_cmpstr (last, ==, "Enjoy!");
+  only = waybill_message_template_render ("{shop_name}: delivered. Rate us: {feedback_link}", without);
+  g_assert_cmpstr (only, ==, "Tea & Things: delivered. Rate us: ");
 }
 
 static void
@@ -767,6 +866,52 @@ test_smtp_send (Fixture       *fixture,
   g_clear_pointer (&mails, g_ptr_array_unref);
   mails = sink_entries (&fixture->sink, "data");
   g_assert_cmpuint (mails->len, ==, 2);
+}
+
+/* A delivered parcel: the email asks for feedback at the shop's address,
+ * with the order filled in; without an address it does not ask. */
+static void
+test_smtp_feedback (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(WaybillOrder) order = NULL;
+  g_autoptr(WaybillOrder) later = NULL;
+  g_autoptr(GPtrArray) mails = NULL;
+  g_autofree char *subject = NULL;
+  const char *raw;
+
+  sink_start (&fixture->sink, fixture->dir, NULL, NULL, 0);
+  use_smtp (fixture);
+  g_settings_set_string (fixture->settings, "feedback-address", "https://tea.example/rate?order={order_number}");
+  order = add_order (fixture, "1042", "anna@example.com", NULL);
+  g_assert_cmpuint (queue (fixture, order, WAYBILL_STATUS_OUT_FOR_DELIVERY, WAYBILL_STATUS_DELIVERED), ==, 1);
+  g_assert_cmpuint (process (fixture, NULL), ==, 1);
+
+  mails = sink_entries (&fixture->sink, "data");
+  g_assert_cmpuint (mails->len, ==, 1);
+  g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (g_ptr_array_index (mails, 0), "to"), 0),
+                   ==, "anna@example.com");
+  raw = json_object_get_string_member (g_ptr_array_index (mails, 0), "data");
+  subject = header_of (raw, "Subject");
+  g_assert_cmpstr (subject, ==, "Your order 1042 was delivered");
+  g_assert_cmpstr (body_of (raw), ==,
+                   "Hello Anna Smith,\r\n\r\n"
+                   "DHL Express has delivered your order 1042. We hope you enjoy it!\r\n"
+                   "If anything is wrong, just reply to this message.\r\n"
+                   "How did we do? Tell us in a minute: https://tea.example/rate?order=1042\r\n\r\n"
+                   "Tea & Things\r\n");
+
+  /* The address taken away: the next order's message does not ask. */
+  g_settings_set_string (fixture->settings, "feedback-address", "");
+  later = add_order (fixture, "1043", "bob@example.com", NULL);
+  g_assert_cmpuint (queue (fixture, later, WAYBILL_STATUS_OUT_FOR_DELIVERY, WAYBILL_STATUS_DELIVERED), ==, 1);
+  g_assert_cmpuint (process (fixture, NULL), ==, 1);
+  g_clear_pointer (&mails, g_ptr_array_unref);
+  mails = sink_entries (&fixture->sink, "data");
+  g_assert_cmpuint (mails->len, ==, 2);
+  raw = json_object_get_string_member (g_ptr_array_index (mails, 1), "data");
+  g_assert_null (strstr (raw, "How did we do"));
+  g_assert_nonnull (strstr (body_of (raw), "If anything is wrong, just reply to this message.\r\n\r\nTea & Things\r\n"));
 }
 
 static void
@@ -1264,10 +1409,13 @@ main (int   argc,
 
   g_test_add_func ("/waybill/outbox/template/render", test_render);
   g_test_add_func ("/waybill/outbox/template/overrides", test_overrides);
+  g_test_add_func ("/waybill/outbox/template/feedback-link", test_feedback_link);
+  g_test_add_func ("/waybill/outbox/template/render-feedback", test_render_feedback);
   g_test_add_func ("/waybill/outbox/template/event-for-change", test_event_for_change);
   g_test_add_func ("/waybill/outbox/mail/compose", test_compose_mail);
   ADD ("/waybill/outbox/contact", test_contact);
   ADD ("/waybill/outbox/smtp/send", test_smtp_send);
+  ADD ("/waybill/outbox/smtp/feedback", test_smtp_feedback);
   ADD ("/waybill/outbox/smtp/auth", test_smtp_auth);
   ADD ("/waybill/outbox/smtp/retry", test_smtp_retry);
   ADD ("/waybill/outbox/smtp/gives-up", test_smtp_gives_up);
