@@ -16,6 +16,7 @@
 #include <signal.h>
 #include <string.h>
 
+#include "fake-twilio.h"
 #include "ui-util.h"
 #include "waybill-compose-window.h"
 #include "waybill-messages-page.h"
@@ -349,6 +350,94 @@ test_preferences (Fixture       *fixture,
   iterate (50);
 }
 
+/* The subtitle of the Twilio test row once Twilio (or nobody) answered. */
+static const char *
+twilio_test_result (GtkWidget *row,
+                    GtkWidget *button)
+{
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  g_signal_emit_by_name (button, "clicked");
+  g_assert_false (gtk_widget_get_sensitive (button));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, "Asking Twilio…");
+  while (!gtk_widget_get_sensitive (button) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (gtk_widget_get_sensitive (button));
+
+  return adw_action_row_get_subtitle (ADW_ACTION_ROW (row));
+}
+
+/* Preferences → SMS → Test Account: Twilio's answer, in words. */
+static void
+test_twilio_test (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  FakeTwilio twilio = { 0 };
+  WaybillPreferencesWindow *prefs;
+  GtkWidget *page, *sid, *token, *row, *button;
+  const char *result;
+
+  fake_twilio_start (&twilio);
+  g_setenv ("WAYBILL_TWILIO_URL", twilio.url, TRUE);
+
+  prefs = waybill_preferences_window_new (NULL, fixture->settings);
+  gtk_window_set_default_size (GTK_WINDOW (prefs), 640, 900);
+  adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (prefs), "messages");
+  gtk_window_present (GTK_WINDOW (prefs));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (prefs));
+  iterate (100);
+
+  page = find_widget (GTK_WIDGET (prefs), WAYBILL_TYPE_MESSAGES_PAGE, NULL, NULL);
+  sid = find_widget (page, ADW_TYPE_ENTRY_ROW, row_titled, "Account SID");
+  token = find_widget (page, ADW_TYPE_ENTRY_ROW, row_titled, "Auth Token");
+  button = find_widget (page, GTK_TYPE_BUTTON, button_labelled, "_Test Account");
+  g_assert_nonnull (sid);
+  g_assert_nonnull (token);
+  g_assert_nonnull (button);
+  row = gtk_widget_get_ancestor (button, ADW_TYPE_ACTION_ROW);
+  g_assert_nonnull (row);
+
+  /* Nothing typed yet: said without asking. */
+  result = twilio_test_result (row, button);
+  g_assert_cmpstr (result, ==, "Enter the Twilio account SID and auth token first");
+  g_assert_true (gtk_widget_has_css_class (row, "error"));
+  g_assert_cmpuint (twilio.account_requests, ==, 0);
+
+  /* A wrong token: refused, error 20003. */
+  gtk_editable_set_text (GTK_EDITABLE (sid), FAKE_TWILIO_SID);
+  gtk_editable_set_text (GTK_EDITABLE (token), "not-the-token");
+  result = twilio_test_result (row, button);
+  g_assert_cmpstr (result, ==, "Twilio refused the account SID or auth token (error 20003: Authenticate)");
+  g_assert_true (gtk_widget_has_css_class (row, "error"));
+
+  /* The right one: the account's name. */
+  gtk_editable_set_text (GTK_EDITABLE (token), FAKE_TWILIO_TOKEN);
+  result = twilio_test_result (row, button);
+  g_assert_cmpstr (result, ==, "Twilio accepted the account SID and auth token of “Tea & Things”");
+  g_assert_false (gtk_widget_has_css_class (row, "error"));
+  g_assert_cmpuint (twilio.account_requests, ==, 2);
+  /* Nothing was sent, nothing was kept. */
+  g_assert_cmpuint (twilio.requests, ==, 0);
+  if (g_getenv ("WAYBILL_SCREENSHOT_DIR") != NULL)
+    {
+      GtkWidget *scroller = find_widget (page, GTK_TYPE_SCROLLED_WINDOW, NULL, NULL);
+      GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+
+      gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+      save_screenshot (GTK_WIDGET (prefs), "preferences-messages-twilio.png");
+    }
+
+  /* Twilio out of reach. */
+  fake_twilio_stop (&twilio);
+  result = twilio_test_result (row, button);
+  g_assert_true (g_str_has_prefix (result, "Could not reach Twilio: "));
+  g_assert_true (gtk_widget_has_css_class (row, "error"));
+
+  g_unsetenv ("WAYBILL_TWILIO_URL");
+  gtk_window_destroy (GTK_WINDOW (prefs));
+  iterate (50);
+}
+
 static void
 test_compose (Fixture       *fixture,
               gconstpointer  data)
@@ -438,7 +527,7 @@ test_compose (Fixture       *fixture,
     waiting->last_error = g_strdup ("Twilio is busy, Waybill tries again later (HTTP 503: Service Unavailable)");
     failed->state = WAYBILL_MESSAGE_STATE_FAILED;
     failed->event = WAYBILL_MESSAGE_EVENT_SHIPPED;
-    failed->last_error = g_strdup ("The mail server refused the message (550)");
+    failed->last_error = g_strdup ("The mail server refused the message to <anna@example.com> & more (550)");
     g_ptr_array_insert (messages, 0, failed);
     g_ptr_array_add (messages, waiting);
 
@@ -450,7 +539,7 @@ test_compose (Fixture       *fixture,
     gtk_test_widget_wait_for_draw (window);
     g_free (text);
     text = widget_text (detail);
-    g_assert_nonnull (strstr (text, "Not sent: The mail server refused the message (550)"));
+    g_assert_nonnull (strstr (text, "Not sent: The mail server refused the message to <anna@example.com> & more (550)"));
     g_assert_nonnull (strstr (text, "Not sent yet (next try"));
     g_assert_nonnull (strstr (text, "Delayed · SMS"));
     {
@@ -537,6 +626,7 @@ main (int   argc,
   adw_init ();
 
   g_test_add ("/waybill/messages-ui/preferences", Fixture, NULL, fixture_set_up, test_preferences, fixture_tear_down);
+  g_test_add ("/waybill/messages-ui/twilio-test", Fixture, NULL, fixture_set_up, test_twilio_test, fixture_tear_down);
   g_test_add ("/waybill/messages-ui/editor-contact", Fixture, NULL, fixture_set_up, test_editor_contact, fixture_tear_down);
   g_test_add ("/waybill/messages-ui/compose", Fixture, NULL, fixture_set_up, test_compose, fixture_tear_down);
 

@@ -4,7 +4,7 @@
  *
  * Customer messages: templates, contact preferences, and the outbox
  * against a real SMTP server (python3-aiosmtpd, tests/smtp-sink.py) and a
- * fake Twilio on 127.0.0.1 (a SoupServer in this test).  Time is a manual
+ * fake Twilio on 127.0.0.1 (tests/fake-twilio.c, a SoupServer in this test).  Time is a manual
  * WaybillClock, so retries and pauses are checked without waiting.
  */
 
@@ -16,6 +16,7 @@
 #include <signal.h>
 #include <string.h>
 
+#include "fake-twilio.h"
 #include "waybill-mail-sender.h"
 #include "waybill-message-template.h"
 #include "waybill-outbox.h"
@@ -115,104 +116,6 @@ sink_entries (Sink       *sink,
   return entries;
 }
 
-/* ---- Fake Twilio -------------------------------------------------------- */
-
-typedef struct
-{
-  SoupServer *server;
-  char       *url;
-  guint       requests;
-  guint       fail_next;
-  GPtrArray  *bodies; /* GHashTable of the form fields of each accepted message */
-} Twilio;
-
-#define TWILIO_SID "AC0123456789abcdef0123456789abcdef"
-#define TWILIO_TOKEN "s3cret-token"
-
-static void
-twilio_cb (SoupServer        *server,
-           SoupServerMessage *msg,
-           const char        *path,
-           GHashTable        *query,
-           gpointer           user_data)
-{
-  Twilio *twilio = user_data;
-  g_autofree char *expected = NULL;
-  g_autofree char *basic = NULL;
-  g_autofree char *reply = NULL;
-  SoupMessageBody *body;
-  const char *auth;
-  GHashTable *form;
-
-  twilio->requests++;
-  g_assert_cmpstr (soup_server_message_get_method (msg), ==, "POST");
-  g_assert_cmpstr (path, ==, "/2010-04-01/Accounts/" TWILIO_SID "/Messages.json");
-
-  basic = g_base64_encode ((const guchar *) TWILIO_SID ":" TWILIO_TOKEN,
-                           strlen (TWILIO_SID ":" TWILIO_TOKEN));
-  expected = g_strdup_printf ("Basic %s", basic);
-  auth = soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Authorization");
-  if (g_strcmp0 (auth, expected) != 0)
-    {
-      const char *error = "{\"code\": 20003, \"message\": \"Authenticate\", "
-                          "\"more_info\": \"https://www.twilio.com/docs/errors/20003\", \"status\": 401}";
-
-      soup_server_message_set_status (msg, 401, NULL);
-      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, error, strlen (error));
-      return;
-    }
-
-  if (twilio->fail_next > 0)
-    {
-      const char *error = "{\"code\": 20500, \"message\": \"Internal Server Error\", \"status\": 500}";
-
-      twilio->fail_next--;
-      soup_server_message_set_status (msg, 500, NULL);
-      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, error, strlen (error));
-      return;
-    }
-
-  g_assert_cmpstr (soup_message_headers_get_content_type (soup_server_message_get_request_headers (msg), NULL),
-                   ==, "application/x-www-form-urlencoded");
-  body = soup_server_message_get_request_body (msg);
-  {
-    g_autofree char *text = g_strndup (body->data, body->length);
-    form = soup_form_decode (text);
-  }
-  g_ptr_array_add (twilio->bodies, form);
-
-  reply = g_strdup_printf ("{\"sid\": \"SM%032u\", \"status\": \"queued\", \"to\": \"%s\"}",
-                           twilio->bodies->len, (char *) g_hash_table_lookup (form, "To"));
-  soup_server_message_set_status (msg, 201, NULL);
-  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, reply, strlen (reply));
-}
-
-static void
-twilio_start (Twilio *twilio)
-{
-  g_autoptr(GError) error = NULL;
-  GSList *uris;
-
-  twilio->server = soup_server_new (NULL, NULL);
-  twilio->bodies = g_ptr_array_new_with_free_func ((GDestroyNotify) g_hash_table_unref);
-  soup_server_add_handler (twilio->server, "/2010-04-01", twilio_cb, twilio, NULL);
-  soup_server_listen_local (twilio->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
-  g_assert_no_error (error);
-  uris = soup_server_get_uris (twilio->server);
-  twilio->url = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
-}
-
-static void
-twilio_stop (Twilio *twilio)
-{
-  if (twilio->server != NULL)
-    soup_server_disconnect (twilio->server);
-  g_clear_object (&twilio->server);
-  g_clear_pointer (&twilio->bodies, g_ptr_array_unref);
-  g_clear_pointer (&twilio->url, g_free);
-}
-
 /* ---- Fixture ------------------------------------------------------------ */
 
 typedef struct
@@ -224,7 +127,7 @@ typedef struct
   WaybillClock  *clock;
   WaybillOutbox *outbox;
   Sink           sink;
-  Twilio         twilio;
+  FakeTwilio     twilio;
 } Fixture;
 
 static const char * const keys_to_reset[] = {
@@ -281,7 +184,7 @@ fixture_tear_down (Fixture       *fixture,
   g_clear_object (&fixture->settings);
   g_clear_object (&fixture->clock);
   sink_stop (&fixture->sink);
-  twilio_stop (&fixture->twilio);
+  fake_twilio_stop (&fixture->twilio);
 
   for (guint i = 0; i < 3; i++)
     {
@@ -1248,13 +1151,13 @@ use_twilio (Fixture    *fixture,
 {
   g_autoptr(WaybillSmsSender) sms = NULL;
 
-  twilio_start (&fixture->twilio);
+  fake_twilio_start (&fixture->twilio);
   g_setenv ("WAYBILL_TWILIO_URL", fixture->twilio.url, TRUE);
   new_outbox (fixture);
   g_unsetenv ("WAYBILL_TWILIO_URL");
   g_assert_cmpstr (waybill_sms_sender_get_base_url (waybill_outbox_get_sms_sender (fixture->outbox)), ==,
                    fixture->twilio.url);
-  waybill_outbox_set_secrets (fixture->outbox, NULL, TWILIO_SID, token);
+  waybill_outbox_set_secrets (fixture->outbox, NULL, FAKE_TWILIO_SID, token);
 }
 
 static void
@@ -1267,7 +1170,7 @@ test_sms_send (Fixture       *fixture,
   WaybillMessage *message;
   GHashTable *form;
 
-  use_twilio (fixture, TWILIO_TOKEN);
+  use_twilio (fixture, FAKE_TWILIO_TOKEN);
   order = add_order (fixture, "1042", "anna@example.com", "+44 (20) 7946-0000");
   g_assert_true (waybill_store_set_contact (fixture->store, waybill_order_get_id (order), WAYBILL_CONTACT_SMS, &error));
 
@@ -1328,7 +1231,7 @@ test_sms_errors (Fixture       *fixture,
   }
 
   /* A server error is retried later; a number that is none fails at once. */
-  waybill_outbox_set_secrets (fixture->outbox, NULL, TWILIO_SID, TWILIO_TOKEN);
+  waybill_outbox_set_secrets (fixture->outbox, NULL, FAKE_TWILIO_SID, FAKE_TWILIO_TOKEN);
   fixture->twilio.fail_next = 1;
   g_assert_cmpuint (queue (fixture, bad, WAYBILL_STATUS_OUT_FOR_DELIVERY, WAYBILL_STATUS_DELIVERED), ==, 1);
   g_assert_cmpuint (process (fixture, NULL), ==, 0);
@@ -1348,6 +1251,95 @@ test_sms_errors (Fixture       *fixture,
   advance (fixture, WAYBILL_OUTBOX_FIRST_RETRY_S);
   g_assert_cmpuint (process (fixture, NULL), ==, 1);
   g_assert_cmpuint (fixture->twilio.bodies->len, ==, 1);
+}
+
+static char *
+check_account (WaybillSmsSender  *sender,
+               GError           **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  waybill_sms_sender_check_account_async (sender, NULL, done_cb, &result);
+  return waybill_sms_sender_check_account_finish (sender, wait_for (&result), error);
+}
+
+/* Preferences → SMS → Test: the account SID and token checked with
+ * Twilio, nothing sent. */
+static void
+test_sms_check (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(WaybillSmsSender) sender = NULL;
+  g_autoptr(WaybillSmsSender) nowhere = NULL;
+  g_autoptr(GSocketListener) listener = g_socket_listener_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *closed_url = NULL;
+  guint port;
+
+  fake_twilio_start (&fixture->twilio);
+  g_setenv ("WAYBILL_TWILIO_URL", fixture->twilio.url, TRUE);
+  sender = waybill_sms_sender_new (NULL);
+  g_unsetenv ("WAYBILL_TWILIO_URL");
+
+  /* Right: the account's name. */
+  waybill_sms_sender_set_account (sender, " " FAKE_TWILIO_SID " ", FAKE_TWILIO_TOKEN);
+  name = check_account (sender, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (name, ==, "Tea & Things");
+  g_assert_cmpuint (fixture->twilio.account_requests, ==, 1);
+
+  /* Wrong token: 401, error 20003. */
+  waybill_sms_sender_set_account (sender, FAKE_TWILIO_SID, "not-the-token");
+  g_assert_null (check_account (sender, &error));
+  g_assert_error (error, WAYBILL_MESSAGE_ERROR, WAYBILL_MESSAGE_ERROR_AUTH);
+  g_assert_cmpstr (error->message, ==, "Twilio refused the account SID or auth token (error 20003: Authenticate)");
+  g_clear_error (&error);
+
+  /* A suspended account cannot send. */
+  waybill_sms_sender_set_account (sender, FAKE_TWILIO_SID, FAKE_TWILIO_TOKEN);
+  fixture->twilio.account_status = "suspended";
+  g_assert_null (check_account (sender, &error));
+  g_assert_error (error, WAYBILL_MESSAGE_ERROR, WAYBILL_MESSAGE_ERROR_AUTH);
+  g_assert_cmpstr (error->message, ==, "The Twilio account is suspended: it cannot send messages");
+  g_clear_error (&error);
+  fixture->twilio.account_status = NULL;
+
+  /* Something that is not Twilio's answer. */
+  fixture->twilio.account_html = TRUE;
+  g_assert_null (check_account (sender, &error));
+  g_assert_error (error, WAYBILL_MESSAGE_ERROR, WAYBILL_MESSAGE_ERROR_TEMPORARY);
+  g_assert_cmpstr (error->message, ==, "Twilio gave an answer Waybill does not understand");
+  g_clear_error (&error);
+  fixture->twilio.account_html = FALSE;
+  g_assert_cmpuint (fixture->twilio.account_requests, ==, 4);
+
+  /* Missing or malformed: said without asking Twilio. */
+  waybill_sms_sender_set_account (sender, FAKE_TWILIO_SID, "  ");
+  g_assert_null (check_account (sender, &error));
+  g_assert_error (error, WAYBILL_MESSAGE_ERROR, WAYBILL_MESSAGE_ERROR_NOT_CONFIGURED);
+  g_assert_cmpstr (error->message, ==, "Enter the Twilio account SID and auth token first");
+  g_clear_error (&error);
+  waybill_sms_sender_set_account (sender, "AC123/../../Messages", FAKE_TWILIO_TOKEN);
+  g_assert_null (check_account (sender, &error));
+  g_assert_error (error, WAYBILL_MESSAGE_ERROR, WAYBILL_MESSAGE_ERROR_NOT_CONFIGURED);
+  g_assert_cmpstr (error->message, ==, "“AC123/../../Messages” is not a Twilio account SID: it starts with AC "
+                                       "and has 34 letters and digits (see the Twilio console)");
+  g_clear_error (&error);
+  g_assert_cmpuint (fixture->twilio.account_requests, ==, 4);
+  g_assert_cmpuint (fixture->twilio.requests, ==, 0);
+
+  /* Nobody listening: said in words. */
+  port = g_socket_listener_add_any_inet_port (listener, NULL, &error);
+  g_assert_no_error (error);
+  g_socket_listener_close (listener);
+  closed_url = g_strdup_printf ("http://127.0.0.1:%u", port);
+  nowhere = waybill_sms_sender_new (closed_url);
+  waybill_sms_sender_set_account (nowhere, FAKE_TWILIO_SID, FAKE_TWILIO_TOKEN);
+  g_assert_null (check_account (nowhere, &error));
+  g_assert_error (error, WAYBILL_MESSAGE_ERROR, WAYBILL_MESSAGE_ERROR_TEMPORARY);
+  g_assert_true (g_str_has_prefix (error->message, "Could not reach Twilio: "));
+  g_assert_nonnull (strstr (error->message, "refused"));
 }
 
 /* The outbox on its own timer: a queued message goes out when the clock
@@ -1425,6 +1417,7 @@ main (int   argc,
   ADD ("/waybill/outbox/manual", test_manual);
   ADD ("/waybill/outbox/sms/send", test_sms_send);
   ADD ("/waybill/outbox/sms/errors", test_sms_errors);
+  ADD ("/waybill/outbox/sms/check-account", test_sms_check);
   ADD ("/waybill/outbox/started", test_started);
 
   return g_test_run ();

@@ -13,11 +13,12 @@
 #include "waybill-mail-sender.h"
 #include "waybill-message-template.h"
 #include "waybill-messages-page.h"
+#include "waybill-sms-sender.h"
 
 /* Preferences → Customer Messages: the shop's name, which events are told
  * automatically, the templates with a live preview on a sample order, the
- * mail server and the Twilio account (secrets in the keyring), and the
- * daily limit.  Settings apply at once. */
+ * mail server and the Twilio account (secrets in the keyring), each with a
+ * test, and the daily limit.  Settings apply at once. */
 struct _WaybillMessagesPage
 {
   AdwPreferencesPage  parent_instance;
@@ -50,6 +51,8 @@ struct _WaybillMessagesPage
   AdwEntryRow        *twilio_sid_row;
   AdwEntryRow        *twilio_token_row;
   AdwEntryRow        *sms_from_row;
+  GtkWidget          *twilio_test_button;
+  AdwActionRow       *twilio_test_row;
   GtkSpinButton      *limit_spin;
 };
 
@@ -355,6 +358,54 @@ smtp_test_clicked_cb (WaybillMessagesPage *self)
                                   self->cancellable, test_sent_cb, g_object_ref (self));
 }
 
+/* ---- Test Twilio account ----------------------------------------------------- */
+
+static void
+twilio_checked_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(WaybillMessagesPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *text = NULL;
+
+  name = waybill_sms_sender_check_account_finish (WAYBILL_SMS_SENDER (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  gtk_widget_set_sensitive (self->twilio_test_button, TRUE);
+  if (name == NULL)
+    {
+      adw_action_row_set_subtitle (self->twilio_test_row, error->message);
+      gtk_widget_add_css_class (GTK_WIDGET (self->twilio_test_row), "error");
+      return;
+    }
+
+  gtk_widget_remove_css_class (GTK_WIDGET (self->twilio_test_row), "error");
+  if (*name != '\0')
+    /* Translators: %s is the name of the account at Twilio */
+    text = g_strdup_printf (_("Twilio accepted the account SID and auth token of “%s”"), name);
+  else
+    text = g_strdup (_("Twilio accepted the account SID and auth token"));
+  adw_action_row_set_subtitle (self->twilio_test_row, text);
+}
+
+static void
+twilio_test_clicked_cb (WaybillMessagesPage *self)
+{
+  g_autoptr(WaybillSmsSender) sender = waybill_sms_sender_new (NULL);
+
+  /* What the rows say now, as typed or as kept in the keyring. */
+  waybill_sms_sender_set_account (sender, gtk_editable_get_text (GTK_EDITABLE (self->twilio_sid_row)),
+                                  gtk_editable_get_text (GTK_EDITABLE (self->twilio_token_row)));
+
+  gtk_widget_set_sensitive (self->twilio_test_button, FALSE);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->twilio_test_row), "error");
+  adw_action_row_set_subtitle (self->twilio_test_row, _("Asking Twilio…"));
+  waybill_sms_sender_check_account_async (sender, self->cancellable, twilio_checked_cb, g_object_ref (self));
+}
+
 /* ---- Setup ------------------------------------------------------------------ */
 
 static gboolean
@@ -462,12 +513,15 @@ waybill_messages_page_class_init (WaybillMessagesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WaybillMessagesPage, twilio_sid_row);
   gtk_widget_class_bind_template_child (widget_class, WaybillMessagesPage, twilio_token_row);
   gtk_widget_class_bind_template_child (widget_class, WaybillMessagesPage, sms_from_row);
+  gtk_widget_class_bind_template_child (widget_class, WaybillMessagesPage, twilio_test_button);
+  gtk_widget_class_bind_template_child (widget_class, WaybillMessagesPage, twilio_test_row);
   gtk_widget_class_bind_template_child (widget_class, WaybillMessagesPage, limit_spin);
   gtk_widget_class_bind_template_callback (widget_class, template_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, template_edited_cb);
   gtk_widget_class_bind_template_callback (widget_class, reset_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, secret_apply_cb);
   gtk_widget_class_bind_template_callback (widget_class, smtp_test_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, twilio_test_clicked_cb);
 }
 
 static void
