@@ -421,6 +421,7 @@ test_feedback_link (void)
     { "www.tea.example/rate/{order_number}", "https://www.tea.example/rate/%23A%2010%2F42" },
     { "feedback@tea.example", "feedback@tea.example" },
     { "mailto:feedback@tea.example", "mailto:feedback@tea.example" },
+    { "https://tea.example/rate?from=mail@tea.example", "https://tea.example/rate?from=mail@tea.example" },
   };
   static const struct {
     const char *address;
@@ -431,7 +432,9 @@ test_feedback_link (void)
     { "htps//tea", "The feedback address “htps//tea” is neither a web address (https://…) nor an email address" },
     { "https:///rate", "The feedback address “https:///rate” is neither a web address (https://…) nor an email address" },
     { "feedback@", "The feedback address “feedback@” is neither a web address (https://…) nor an email address" },
-    { "https://tea.example/{customer}", "Only {order_number} can be filled in in the feedback address “https://tea.example/{customer}”" },
+    { "https://tea.example/{customer}", "The feedback address “https://tea.example/{customer}” can hold no placeholder but {order_number}" },
+    { "rate+{order_number}@tea.example", "The feedback address “rate+{order_number}@tea.example” is neither a web address (https://…) nor an email address" },
+    { "mailto:tea.example", "The feedback address “mailto:tea.example” is neither a web address (https://…) nor an email address" },
   };
   g_autoptr(GError) error = NULL;
 

@@ -382,7 +382,7 @@ looks_like_email (const char *text)
 
   return at != NULL && at != text && strchr (at + 1, '@') == NULL &&
          strchr (at + 1, '.') != NULL && at[1] != '.' && !g_str_has_suffix (text, ".") &&
-         strpbrk (text, "/:<>(),;\"[]\\") == NULL;
+         strpbrk (text, "/:<>(),;\"[]\\{}") == NULL;
 }
 
 /**
@@ -424,8 +424,22 @@ waybill_message_feedback_link (const char  *address,
         return NULL;
       }
 
-  if (g_ascii_strncasecmp (text, "mailto:", 7) == 0 ? looks_like_email (text + 7) : looks_like_email (text))
-    return g_steal_pointer (&text);
+  /* An email address ("mailto:" or not): taken as written. */
+  {
+    gboolean mailto = g_ascii_strncasecmp (text, "mailto:", 7) == 0;
+    const char *at = strchr (text, '@');
+    const char *slash = strchr (text, '/');
+
+    if (mailto || (g_uri_peek_scheme (text) == NULL && at != NULL && (slash == NULL || at < slash)))
+      {
+        if (looks_like_email (mailto ? text + 7 : text))
+          return g_steal_pointer (&text);
+        g_set_error (error, WAYBILL_MESSAGE_ERROR, WAYBILL_MESSAGE_ERROR_NOT_CONFIGURED,
+                     _("The feedback address “%s” is neither a web address (https://…) nor an email address"),
+                     text);
+        return NULL;
+      }
+  }
 
   /* "www.example.com/survey": the web address people mean. */
   if (g_uri_peek_scheme (text) == NULL && strstr (text, "://") == NULL)
@@ -442,7 +456,7 @@ waybill_message_feedback_link (const char  *address,
   if (strpbrk (link, "{}") != NULL)
     {
       g_set_error (error, WAYBILL_MESSAGE_ERROR, WAYBILL_MESSAGE_ERROR_NOT_CONFIGURED,
-                   _("Only {order_number} can be filled in in the feedback address “%s”"), text);
+                   _("The feedback address “%s” can hold no placeholder but {order_number}"), text);
       return NULL;
     }
 
