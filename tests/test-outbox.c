@@ -1306,6 +1306,11 @@ test_sms_check (Fixture       *fixture,
   g_assert_error (error, WAYBILL_MESSAGE_ERROR, WAYBILL_MESSAGE_ERROR_AUTH);
   g_assert_cmpstr (error->message, ==, "The Twilio account is suspended: it cannot send messages");
   g_clear_error (&error);
+  fixture->twilio.account_status = "closed";
+  g_assert_null (check_account (sender, &error));
+  g_assert_error (error, WAYBILL_MESSAGE_ERROR, WAYBILL_MESSAGE_ERROR_AUTH);
+  g_assert_cmpstr (error->message, ==, "The Twilio account cannot send messages (its status is “closed”)");
+  g_clear_error (&error);
   fixture->twilio.account_status = NULL;
 
   /* Something that is not Twilio's answer. */
@@ -1315,7 +1320,7 @@ test_sms_check (Fixture       *fixture,
   g_assert_cmpstr (error->message, ==, "Twilio gave an answer Waybill does not understand");
   g_clear_error (&error);
   fixture->twilio.account_html = FALSE;
-  g_assert_cmpuint (fixture->twilio.account_requests, ==, 4);
+  g_assert_cmpuint (fixture->twilio.account_requests, ==, 5);
 
   /* Missing or malformed: said without asking Twilio. */
   waybill_sms_sender_set_account (sender, FAKE_TWILIO_SID, "  ");
@@ -1329,7 +1334,7 @@ test_sms_check (Fixture       *fixture,
   g_assert_cmpstr (error->message, ==, "“AC123/../../Messages” is not a Twilio account SID: it starts with AC "
                                        "and has 34 letters and digits (see the Twilio console)");
   g_clear_error (&error);
-  g_assert_cmpuint (fixture->twilio.account_requests, ==, 4);
+  g_assert_cmpuint (fixture->twilio.account_requests, ==, 5);
   g_assert_cmpuint (fixture->twilio.requests, ==, 0);
 
   /* Nobody listening: said in words. */

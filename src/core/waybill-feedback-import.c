@@ -121,7 +121,7 @@ add_problem (WaybillFeedbackImportReport *report,
   /* Translators: a problem with one row of an imported file, such as
    * "Line 4: there is no order “1099”" */
   g_ptr_array_add (report->problems,
-                   g_strdup_printf (_("Line %" G_GUINT64_FORMAT ": %s"), line, message));
+                   g_strdup_printf (_("Line %llu: %s"), (unsigned long long) line, message));
 }
 
 static gboolean

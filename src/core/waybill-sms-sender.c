@@ -227,14 +227,14 @@ set_reply_error (GError     **error,
 
   if (http_status == SOUP_STATUS_UNAUTHORIZED || http_status == SOUP_STATUS_FORBIDDEN)
     g_set_error (error, WAYBILL_MESSAGE_ERROR, WAYBILL_MESSAGE_ERROR_AUTH,
-                 _("Twilio refused the account SID or auth token (error %" G_GINT64_FORMAT
-                   ": %s); check them in Preferences"), code, text);
+                 _("Twilio refused the account SID or auth token (error %lld: %s); check them in Preferences"),
+                 (long long) code, text);
   else if (http_status == 429 || http_status >= 500)
     g_set_error (error, WAYBILL_MESSAGE_ERROR, WAYBILL_MESSAGE_ERROR_TEMPORARY,
                  _("Twilio is busy, Waybill tries again later (HTTP %u: %s)"), http_status, text);
   else
     g_set_error (error, WAYBILL_MESSAGE_ERROR, WAYBILL_MESSAGE_ERROR_REJECTED,
-                 _("Twilio refused the message (error %" G_GINT64_FORMAT ": %s)"), code, text);
+                 _("Twilio refused the message (error %lld: %s)"), (long long) code, text);
 }
 
 static void
@@ -444,10 +444,17 @@ check_cb (GObject      *source,
       const char *state = json_object_get_string_member_with_default (reply, "status", "active");
 
       /* Twilio's statuses: active, suspended, closed. */
+      if (g_strcmp0 (state, "suspended") == 0)
+        {
+          g_task_return_new_error (task, WAYBILL_MESSAGE_ERROR, WAYBILL_MESSAGE_ERROR_AUTH,
+                                   _("The Twilio account is suspended: it cannot send messages"));
+          return;
+        }
       if (g_strcmp0 (state, "active") != 0)
         {
           g_task_return_new_error (task, WAYBILL_MESSAGE_ERROR, WAYBILL_MESSAGE_ERROR_AUTH,
-                                   _("The Twilio account is %s: it cannot send messages"), state);
+                                   _("The Twilio account cannot send messages (its status is “%s”)"),
+                                   state != NULL ? state : "");
           return;
         }
       g_task_return_pointer (task, g_strdup (name != NULL ? name : ""), g_free);
@@ -466,8 +473,8 @@ check_cb (GObject      *source,
 
   if (status == SOUP_STATUS_UNAUTHORIZED || status == SOUP_STATUS_FORBIDDEN || status == SOUP_STATUS_NOT_FOUND)
     g_task_return_new_error (task, WAYBILL_MESSAGE_ERROR, WAYBILL_MESSAGE_ERROR_AUTH,
-                             _("Twilio refused the account SID or auth token (error %" G_GINT64_FORMAT ": %s)"),
-                             code, text);
+                             _("Twilio refused the account SID or auth token (error %lld: %s)"),
+                             (long long) code, text);
   else if (status == SOUP_STATUS_OK)
     g_task_return_new_error (task, WAYBILL_MESSAGE_ERROR, WAYBILL_MESSAGE_ERROR_TEMPORARY,
                              _("Twilio gave an answer Waybill does not understand"));
