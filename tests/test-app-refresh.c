@@ -9,9 +9,13 @@
 
 #include <adwaita.h>
 #include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <signal.h>
 
 #include "fake-carrier-server.h"
 #include "waybill-application.h"
+#include "waybill-carrier.h"
+#include "waybill-mail-sender.h"
 #include "waybill-order-row.h"
 #include "waybill-status.h"
 #include "waybill-store.h"
@@ -22,7 +26,13 @@
  * served by this process and python3-dbusmock's notification daemon on
  * run-xvfb.sh's private session bus: Refresh Now records the new status
  * and events, the row and the last check change, a notification is shown,
- * and its "Open Order" button selects the order in the window. */
+ * and its "Open Order" button selects the order in the window.
+ *
+ * And customer messages (issue #9): with the automatic "out for delivery"
+ * message on and the mail server set to tests/smtp-sink.py, the same
+ * Refresh Now sends the customer exactly one email, the order shows it as
+ * sent, and neither a second refresh nor a restart on the same data (where
+ * the carrier reports the same change again) sends another. */
 
 #define NUMBER "1Z999AA10123456784"
 #define NUMBER_PATH "/api/track/v1/details/" NUMBER
@@ -42,6 +52,13 @@ typedef struct
   gint64             parcel_id;
   gint64             other_id;
   gboolean           ran;
+  /* Customer messages */
+  GSubprocess       *sink;
+  char              *sink_log;
+  guint              phase;
+  guint              asked_before;
+  WaybillWindow     *window;
+  GApplication      *app;
 } Test;
 
 static GVariant *
@@ -155,6 +172,7 @@ seed (Test *test)
   store = waybill_store_open (path, &error);
   g_assert_no_error (error);
   waybill_order_set_stage (moving, WAYBILL_STATUS_SHIPPED);
+  waybill_order_set_email (moving, "anna@example.com");
   waybill_order_add_shipment (moving, parcel);
   waybill_order_set_stage (other, WAYBILL_STATUS_SHIPPED);
   waybill_order_add_shipment (other, done);
@@ -437,6 +455,386 @@ test_refresh_now (void)
   g_free (test.dir);
 }
 
+/* ---- Customer messages ---------------------------------------------------- */
+
+static const char * const message_keys[] = {
+  "shop-name", "smtp-host", "smtp-port", "smtp-security", "smtp-from", "message-auto-out-for-delivery",
+};
+
+/* tests/smtp-sink.py on a free port, and the app's settings pointing at it
+ * (GSETTINGS_BACKEND=memory: the app in this process reads them). */
+static void
+start_sink (Test *test)
+{
+  g_autofree char *script = g_build_filename (TEST_SRCDIR, "smtp-sink.py", NULL);
+  g_autoptr(GSettings) settings = g_settings_new ("io.github.waybill.Waybill");
+  g_autoptr(GDataInputStream) in = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+
+  test->sink_log = g_build_filename (test->dir, "smtp.log", NULL);
+  test->sink = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
+                                 "/usr/bin/python3", script, test->sink_log, NULL);
+  g_assert_no_error (error);
+  in = g_data_input_stream_new (g_subprocess_get_stdout_pipe (test->sink));
+  line = g_data_input_stream_read_line (in, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+
+  g_settings_set_string (settings, "shop-name", "Tea & Things");
+  g_settings_set_string (settings, "smtp-host", "127.0.0.1");
+  g_settings_set_int (settings, "smtp-port", (int) g_ascii_strtoll (line, NULL, 10));
+  g_settings_set_enum (settings, "smtp-security", WAYBILL_SMTP_SECURITY_NONE);
+  g_settings_set_string (settings, "smtp-from", "shop@example.com");
+  g_settings_set_boolean (settings, "message-auto-out-for-delivery", TRUE);
+}
+
+/* The messages the sink accepted, as {"from", "to", "data"} objects. */
+static GPtrArray *
+sink_mails (Test *test)
+{
+  GPtrArray *mails = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  if (!g_file_get_contents (test->sink_log, &text, NULL, NULL))
+    return mails;
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      JsonObject *object;
+
+      if (*lines[i] == '\0')
+        continue;
+      g_assert_true (json_parser_load_from_data (parser, lines[i], -1, NULL));
+      object = json_node_get_object (json_parser_get_root (parser));
+      if (json_object_has_member (object, "data"))
+        g_ptr_array_add (mails, json_object_ref (object));
+    }
+
+  return mails;
+}
+
+static char *
+mail_header (const char *data,
+             const char *name)
+{
+  g_auto(GStrv) lines = g_strsplit (data, "\r\n", -1);
+  g_autofree char *prefix = g_strdup_printf ("%s: ", name);
+
+  for (guint i = 0; lines[i] != NULL && *lines[i] != '\0'; i++)
+    if (g_str_has_prefix (lines[i], prefix))
+      return g_strdup (lines[i] + strlen (prefix));
+
+  return NULL;
+}
+
+/* The body as the customer reads it (base64 when it is not ASCII). */
+static char *
+mail_body (const char *data)
+{
+  const char *body = strstr (data, "\r\n\r\n");
+  g_autofree char *encoding = mail_header (data, "Content-Transfer-Encoding");
+  g_autofree guchar *raw = NULL;
+  g_autoptr(GString) flat = g_string_new (NULL);
+  gsize length;
+
+  g_assert_nonnull (body);
+  body += 4;
+  if (g_strcmp0 (encoding, "base64") != 0)
+    return g_strdup (body);
+
+  for (const char *p = body; *p != '\0'; p++)
+    if (*p != '\r' && *p != '\n')
+      g_string_append_c (flat, *p);
+  raw = g_base64_decode (flat->str, &length);
+
+  return g_strndup ((const char *) raw, length);
+}
+
+static guint
+n_mails (Test *test)
+{
+  g_autoptr(GPtrArray) mails = sink_mails (test);
+
+  return mails->len;
+}
+
+static gboolean
+mail_arrived (Test *test)
+{
+  return n_mails (test) > 0;
+}
+
+static gboolean
+refresh_answered (Test *test)
+{
+  return fake_carrier_server_count (test->server, "/api/track/v1/details/") > test->asked_before;
+}
+
+/* Refresh Now, and the time for whatever it would set off. */
+static void
+refresh_now (Test          *test,
+             WaybillWindow *window)
+{
+  test->asked_before = fake_carrier_server_count (test->server, "/api/track/v1/details/");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.refresh", NULL));
+  wait_until (refresh_answered, test, 15);
+  g_assert_true (refresh_answered (test));
+  iterate (1500);
+}
+
+/* The lines of the order detail that name a message to the customer. */
+static guint
+count_lines (const char *text,
+             const char *prefix)
+{
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  guint n = 0;
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (g_str_has_prefix (lines[i], prefix))
+      n++;
+
+  return n;
+}
+
+static gboolean
+detail_shows_sent (Test *test)
+{
+  g_autofree char *text = widget_text (waybill_window_get_detail (test->window));
+
+  return strstr (text, "Sent ") != NULL && strstr (text, " to anna@example.com") != NULL;
+}
+
+static GPtrArray *
+stored_messages (Test *test)
+{
+  g_autofree char *path = g_build_filename (test->dir, "waybill.db", NULL);
+  g_autoptr(WaybillStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *messages;
+
+  store = waybill_store_open (path, &error);
+  g_assert_no_error (error);
+  messages = waybill_store_list_messages (store, test->moving_id, &error);
+  g_assert_no_error (error);
+
+  return messages;
+}
+
+static void
+check_order_shows_one_sent (Test          *test,
+                            WaybillWindow *window)
+{
+  g_autoptr(GPtrArray) messages = stored_messages (test);
+  g_autofree char *text = NULL;
+  g_autofree char *title = g_strdup_printf ("%s · Email",
+                                            waybill_message_event_get_label (WAYBILL_MESSAGE_EVENT_OUT_FOR_DELIVERY));
+  WaybillMessage *message;
+
+  g_assert_cmpuint (messages->len, ==, 1);
+  message = g_ptr_array_index (messages, 0);
+  g_assert_cmpint (message->state, ==, WAYBILL_MESSAGE_STATE_SENT);
+  g_assert_cmpint (message->event, ==, WAYBILL_MESSAGE_EVENT_OUT_FOR_DELIVERY);
+  g_assert_true (message->automatic);
+  g_assert_cmpuint (message->attempts, ==, 1);
+
+  test->window = window;
+  waybill_window_show_order_id (window, test->moving_id);
+  wait_until (detail_shows_sent, test, 10);
+  text = widget_text (waybill_window_get_detail (window));
+  g_assert_cmpuint (count_lines (text, title), ==, 1);
+  g_assert_cmpuint (count_lines (text, "Sent "), ==, 1);
+  g_assert_nonnull (strstr (text, " to anna@example.com"));
+  test->window = NULL;
+}
+
+static void
+run_messages_test (GApplication *app,
+                   Test         *test)
+{
+  WaybillWindow *window = WAYBILL_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+
+  test->ran = TRUE;
+  g_assert_true (WAYBILL_IS_WINDOW (window));
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 720);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+  iterate (300);
+
+  if (test->phase == 0)
+    {
+      g_autoptr(GPtrArray) mails = NULL;
+      g_autoptr(GPtrArray) messages = stored_messages (test);
+      g_autofree char *to = NULL;
+      g_autofree char *from = NULL;
+      g_autofree char *subject = NULL;
+      g_autofree char *body = NULL;
+      g_autofree char *expected = NULL;
+      g_autofree char *link = waybill_carrier_get_tracking_url (waybill_carrier_lookup ("ups"), NUMBER);
+      JsonObject *mail;
+      const char *data;
+
+      /* Nothing sent before the parcel moves. */
+      g_assert_cmpuint (messages->len, ==, 0);
+      g_assert_cmpuint (n_mails (test), ==, 0);
+
+      /* Refresh Now: out for delivery, and the customer hears of it. */
+      test->asked_before = 0;
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.refresh", NULL));
+      wait_until (mail_arrived, test, 20);
+      iterate (1000);
+
+      mails = sink_mails (test);
+      g_assert_cmpuint (mails->len, ==, 1);
+      mail = g_ptr_array_index (mails, 0);
+      g_assert_cmpstr (json_object_get_string_member (mail, "from"), ==, "shop@example.com");
+      g_assert_cmpuint (json_array_get_length (json_object_get_array_member (mail, "to")), ==, 1);
+      g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (mail, "to"), 0), ==,
+                       "anna@example.com");
+      data = json_object_get_string_member (mail, "data");
+      to = mail_header (data, "To");
+      from = mail_header (data, "From");
+      subject = mail_header (data, "Subject");
+      body = mail_body (data);
+      g_assert_cmpstr (to, ==, "<anna@example.com>");
+      g_assert_cmpstr (from, ==, "\"Tea & Things\" <shop@example.com>");
+      g_assert_cmpstr (subject, ==, "Your order A-1042 arrives today");
+      g_assert_nonnull (link);
+      expected = g_strdup_printf ("Hello Anna Müller,\r\n\r\n"
+                                  "Your order A-1042 is out for delivery with UPS and should arrive today.\r\n"
+                                  "Follow your parcel: %s\r\n\r\n"
+                                  "Tea & Things\r\n", link);
+      g_assert_cmpstr (body, ==, expected);
+
+      check_order_shows_one_sent (test, window);
+
+      /* A second refresh: the same answer, nothing more. */
+      refresh_now (test, window);
+      g_assert_cmpuint (n_mails (test), ==, 1);
+      check_order_shows_one_sent (test, window);
+    }
+  else
+    {
+      /* Restarted on the same data: the outbox starts and finds nothing
+       * to send; the carrier then takes the parcel back to in transit and
+       * out for delivery again, and the customer is not told twice. */
+      iterate (1500);
+      g_assert_cmpuint (n_mails (test), ==, 1);
+      refresh_now (test, window);
+      refresh_now (test, window);
+      {
+        g_autofree char *path = g_build_filename (test->dir, "waybill.db", NULL);
+        g_autoptr(WaybillStore) store = NULL;
+        g_autoptr(WaybillShipment) shipment = NULL;
+        g_autoptr(GError) error = NULL;
+
+        store = waybill_store_open (path, &error);
+        g_assert_no_error (error);
+        shipment = waybill_store_get_shipment (store, test->parcel_id, &error);
+        g_assert_no_error (error);
+        g_assert_cmpint (waybill_shipment_get_status (shipment), ==, WAYBILL_STATUS_OUT_FOR_DELIVERY);
+      }
+      g_assert_cmpuint (n_mails (test), ==, 1);
+      check_order_shows_one_sent (test, window);
+    }
+
+  /* Quit as closing the last window does, so that nothing of this run
+   * is left to the next. */
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_application_quit (app);
+}
+
+static gboolean
+run_messages_test_idle (gpointer user_data)
+{
+  Test *test = user_data;
+
+  run_messages_test (test->app, test);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+messages_activate_cb (GApplication *app,
+                      Test         *test)
+{
+  if (!test->ran)
+    g_idle_add (run_messages_test_idle, test);
+}
+
+static void
+run_app (Test *test)
+{
+  g_autoptr(WaybillApplication) app = waybill_application_new ();
+  char *argv[] = { (char *) "waybill", (char *) "--data-dir", test->dir, NULL };
+
+  test->ran = FALSE;
+  test->app = G_APPLICATION (app);
+  g_signal_connect_after (app, "activate", G_CALLBACK (messages_activate_cb), test);
+  g_assert_cmpint (g_application_run (G_APPLICATION (app), 3, argv), ==, 0);
+  g_assert_true (test->ran);
+  test->app = NULL;
+  iterate (100);
+  /* Gone, with its bus name, before the next start. */
+  g_assert_finalize_object (g_steal_pointer (&app));
+}
+
+static void
+test_customer_message (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new ("io.github.waybill.Waybill");
+  g_autoptr(GError) error = NULL;
+  Test test = { 0 };
+
+  test.dir = g_dir_make_tmp ("waybill-app-messages-XXXXXX", &error);
+  g_assert_no_error (error);
+  test.server = fake_carrier_server_new ();
+  fake_carrier_server_setup_env (test.server);
+  /* First run: out for delivery, then the same again; after the restart:
+   * back in transit, then out for delivery once more. */
+  fake_response_fixture (fake_carrier_server_queue (test.server, NUMBER_PATH, 200), "ups/4-out-for-delivery.json");
+  fake_response_fixture (fake_carrier_server_queue (test.server, NUMBER_PATH, 200), "ups/4-out-for-delivery.json");
+  fake_response_fixture (fake_carrier_server_queue (test.server, NUMBER_PATH, 200), "ups/3-in-transit.json");
+  fake_response_fixture (fake_carrier_server_queue (test.server, NUMBER_PATH, 200), "ups/4-out-for-delivery.json");
+  seed (&test);
+  start_notification_daemon (&test);
+  start_sink (&test);
+
+  test.phase = 0;
+  run_app (&test);
+  test.phase = 1;
+  run_app (&test);
+
+  g_assert_cmpuint (fake_carrier_server_pending (test.server, NUMBER_PATH), ==, 0);
+  g_assert_cmpuint (n_mails (&test), ==, 1);
+
+  for (guint i = 0; i < G_N_ELEMENTS (message_keys); i++)
+    g_settings_reset (settings, message_keys[i]);
+  g_subprocess_send_signal (test.sink, SIGTERM);
+  g_subprocess_wait (test.sink, NULL, NULL);
+  g_clear_object (&test.sink);
+  g_subprocess_send_signal (test.mock, SIGTERM);
+  g_subprocess_wait (test.mock, NULL, NULL);
+  g_clear_object (&test.mock);
+  g_clear_object (&test.bus);
+  fake_carrier_server_free (test.server);
+  {
+    g_autoptr(GDir) dir = g_dir_open (test.dir, 0, NULL);
+    const char *name;
+
+    while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+      {
+        g_autofree char *child = g_build_filename (test.dir, name, NULL);
+
+        g_remove (child);
+      }
+  }
+  g_rmdir (test.dir);
+  g_free (test.dir);
+  g_free (test.sink_log);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -445,6 +843,7 @@ main (int   argc,
   gtk_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/waybill/app/refresh-now", test_refresh_now);
+  g_test_add_func ("/waybill/app/customer-message", test_customer_message);
 
   return g_test_run ();
 }

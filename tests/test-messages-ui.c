@@ -16,6 +16,7 @@
 #include <signal.h>
 #include <string.h>
 
+#include "fake-twilio.h"
 #include "ui-util.h"
 #include "waybill-compose-window.h"
 #include "waybill-messages-page.h"
@@ -34,7 +35,7 @@ typedef struct
 } Fixture;
 
 static const char * const keys_to_reset[] = {
-  "shop-name", "message-templates", "message-daily-limit", "smtp-host", "smtp-port",
+  "shop-name", "feedback-address", "message-templates", "message-daily-limit", "smtp-host", "smtp-port",
   "smtp-security", "smtp-username", "smtp-from", "sms-from",
   "message-auto-shipped", "message-auto-out-for-delivery", "message-auto-delivered",
   "message-auto-delayed", "message-auto-exception", "message-auto-ready-for-pickup",
@@ -185,7 +186,7 @@ test_preferences (Fixture       *fixture,
                   gconstpointer  data)
 {
   WaybillPreferencesWindow *prefs;
-  GtkWidget *page, *row, *toggle, *button;
+  GtkWidget *page, *row, *toggle, *button, *feedback;
   g_autofree char *text = NULL;
   g_autoptr(GVariant) templates = NULL;
   const char *stored = NULL;
@@ -255,6 +256,53 @@ test_preferences (Fixture       *fixture,
   text = widget_text (page);
   g_assert_nonnull (strstr (text, "Your order 1042 was delivered"));
 
+  /* No feedback address: the Delivered preview does not ask for feedback.
+   * With one, it does, with the sample order filled in; one that is no
+   * address is said under the row, and not put in the message. */
+  g_assert_null (strstr (text, "How did we do?"));
+  feedback = find_widget (page, ADW_TYPE_ENTRY_ROW, row_titled, "Feedback Address");
+  g_assert_nonnull (feedback);
+  gtk_editable_set_text (GTK_EDITABLE (feedback), "https://tea.example/rate?order={order_number}");
+  iterate (50);
+  {
+    g_autofree char *stored_address = g_settings_get_string (fixture->settings, "feedback-address");
+    g_assert_cmpstr (stored_address, ==, "https://tea.example/rate?order={order_number}");
+  }
+  g_free (text);
+  text = widget_text (page);
+  g_assert_nonnull (strstr (text, "If anything is wrong, just reply to this message.\n"
+                                  "How did we do? Tell us in a minute: https://tea.example/rate?order=1042\n"));
+  g_assert_false (gtk_widget_has_css_class (feedback, "error"));
+  if (g_getenv ("WAYBILL_SCREENSHOT_DIR") != NULL)
+    {
+      GtkWidget *scroller = find_widget (page, GTK_TYPE_SCROLLED_WINDOW, NULL, NULL);
+      GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+      GtkWidget *view = find_widget (page, GTK_TYPE_TEXT_VIEW, NULL, NULL);
+      graphene_rect_t bounds;
+
+      g_assert_true (gtk_widget_compute_bounds (view, gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scroller)),
+                                                &bounds));
+      gtk_adjustment_set_value (adjustment, bounds.origin.y - 60);
+      save_screenshot (GTK_WIDGET (prefs), "preferences-messages-feedback.png");
+      gtk_adjustment_set_value (adjustment, 0);
+    }
+
+  gtk_editable_set_text (GTK_EDITABLE (feedback), "tea shop survey");
+  iterate (50);
+  g_free (text);
+  text = widget_text (page);
+  g_assert_nonnull (strstr (text, "The feedback address “tea shop survey” has a space in it"));
+  g_assert_null (strstr (text, "How did we do?"));
+  g_assert_true (gtk_widget_has_css_class (feedback, "error"));
+  save_screenshot (GTK_WIDGET (prefs), "preferences-messages-feedback-error.png");
+
+  gtk_editable_set_text (GTK_EDITABLE (feedback), "");
+  iterate (50);
+  g_free (text);
+  text = widget_text (page);
+  g_assert_null (strstr (text, "has a space in it"));
+  g_assert_false (gtk_widget_has_css_class (feedback, "error"));
+
   /* Back to shipped, reset: the defaults again, no override kept. */
   waybill_messages_page_show_event (WAYBILL_MESSAGES_PAGE (page), WAYBILL_MESSAGE_EVENT_SHIPPED);
   iterate (50);
@@ -298,6 +346,94 @@ test_preferences (Fixture       *fixture,
   text = widget_text (page);
   g_assert_nonnull (strstr (text, "SMS: Kettle Corner: your order 1042"));
 
+  gtk_window_destroy (GTK_WINDOW (prefs));
+  iterate (50);
+}
+
+/* The subtitle of the Twilio test row once Twilio (or nobody) answered. */
+static const char *
+twilio_test_result (GtkWidget *row,
+                    GtkWidget *button)
+{
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  g_signal_emit_by_name (button, "clicked");
+  g_assert_false (gtk_widget_get_sensitive (button));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, "Asking Twilio…");
+  while (!gtk_widget_get_sensitive (button) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (gtk_widget_get_sensitive (button));
+
+  return adw_action_row_get_subtitle (ADW_ACTION_ROW (row));
+}
+
+/* Preferences → SMS → Test Account: Twilio's answer, in words. */
+static void
+test_twilio_test (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  FakeTwilio twilio = { 0 };
+  WaybillPreferencesWindow *prefs;
+  GtkWidget *page, *sid, *token, *row, *button;
+  const char *result;
+
+  fake_twilio_start (&twilio);
+  g_setenv ("WAYBILL_TWILIO_URL", twilio.url, TRUE);
+
+  prefs = waybill_preferences_window_new (NULL, fixture->settings);
+  gtk_window_set_default_size (GTK_WINDOW (prefs), 640, 900);
+  adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (prefs), "messages");
+  gtk_window_present (GTK_WINDOW (prefs));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (prefs));
+  iterate (100);
+
+  page = find_widget (GTK_WIDGET (prefs), WAYBILL_TYPE_MESSAGES_PAGE, NULL, NULL);
+  sid = find_widget (page, ADW_TYPE_ENTRY_ROW, row_titled, "Account SID");
+  token = find_widget (page, ADW_TYPE_ENTRY_ROW, row_titled, "Auth Token");
+  button = find_widget (page, GTK_TYPE_BUTTON, button_labelled, "_Test Account");
+  g_assert_nonnull (sid);
+  g_assert_nonnull (token);
+  g_assert_nonnull (button);
+  row = gtk_widget_get_ancestor (button, ADW_TYPE_ACTION_ROW);
+  g_assert_nonnull (row);
+
+  /* Nothing typed yet: said without asking. */
+  result = twilio_test_result (row, button);
+  g_assert_cmpstr (result, ==, "Enter the Twilio account SID and auth token first");
+  g_assert_true (gtk_widget_has_css_class (row, "error"));
+  g_assert_cmpuint (twilio.account_requests, ==, 0);
+
+  /* A wrong token: refused, error 20003. */
+  gtk_editable_set_text (GTK_EDITABLE (sid), FAKE_TWILIO_SID);
+  gtk_editable_set_text (GTK_EDITABLE (token), "not-the-token");
+  result = twilio_test_result (row, button);
+  g_assert_cmpstr (result, ==, "Twilio refused the account SID or auth token (error 20003: Authenticate)");
+  g_assert_true (gtk_widget_has_css_class (row, "error"));
+
+  /* The right one: the account's name. */
+  gtk_editable_set_text (GTK_EDITABLE (token), FAKE_TWILIO_TOKEN);
+  result = twilio_test_result (row, button);
+  g_assert_cmpstr (result, ==, "Twilio accepted the account SID and auth token of “Tea & Things”");
+  g_assert_false (gtk_widget_has_css_class (row, "error"));
+  g_assert_cmpuint (twilio.account_requests, ==, 2);
+  /* Nothing was sent, nothing was kept. */
+  g_assert_cmpuint (twilio.requests, ==, 0);
+  if (g_getenv ("WAYBILL_SCREENSHOT_DIR") != NULL)
+    {
+      GtkWidget *scroller = find_widget (page, GTK_TYPE_SCROLLED_WINDOW, NULL, NULL);
+      GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+
+      gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+      save_screenshot (GTK_WIDGET (prefs), "preferences-messages-twilio.png");
+    }
+
+  /* Twilio out of reach. */
+  fake_twilio_stop (&twilio);
+  result = twilio_test_result (row, button);
+  g_assert_true (g_str_has_prefix (result, "Could not reach Twilio: "));
+  g_assert_true (gtk_widget_has_css_class (row, "error"));
+
+  g_unsetenv ("WAYBILL_TWILIO_URL");
   gtk_window_destroy (GTK_WINDOW (prefs));
   iterate (50);
 }
@@ -391,7 +527,7 @@ test_compose (Fixture       *fixture,
     waiting->last_error = g_strdup ("Twilio is busy, Waybill tries again later (HTTP 503: Service Unavailable)");
     failed->state = WAYBILL_MESSAGE_STATE_FAILED;
     failed->event = WAYBILL_MESSAGE_EVENT_SHIPPED;
-    failed->last_error = g_strdup ("The mail server refused the message (550)");
+    failed->last_error = g_strdup ("The mail server refused the message to <anna@example.com> & more (550)");
     g_ptr_array_insert (messages, 0, failed);
     g_ptr_array_add (messages, waiting);
 
@@ -403,7 +539,7 @@ test_compose (Fixture       *fixture,
     gtk_test_widget_wait_for_draw (window);
     g_free (text);
     text = widget_text (detail);
-    g_assert_nonnull (strstr (text, "Not sent: The mail server refused the message (550)"));
+    g_assert_nonnull (strstr (text, "Not sent: The mail server refused the message to <anna@example.com> & more (550)"));
     g_assert_nonnull (strstr (text, "Not sent yet (next try"));
     g_assert_nonnull (strstr (text, "Delayed · SMS"));
     {
@@ -504,6 +640,7 @@ main (int   argc,
   }
 
   g_test_add ("/waybill/messages-ui/preferences", Fixture, NULL, fixture_set_up, test_preferences, fixture_tear_down);
+  g_test_add ("/waybill/messages-ui/twilio-test", Fixture, NULL, fixture_set_up, test_twilio_test, fixture_tear_down);
   g_test_add ("/waybill/messages-ui/editor-contact", Fixture, NULL, fixture_set_up, test_editor_contact, fixture_tear_down);
   g_test_add ("/waybill/messages-ui/compose", Fixture, NULL, fixture_set_up, test_compose, fixture_tear_down);
 

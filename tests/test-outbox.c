@@ -4,7 +4,7 @@
  *
  * Customer messages: templates, contact preferences, and the outbox
  * against a real SMTP server (python3-aiosmtpd, tests/smtp-sink.py) and a
- * fake Twilio on 127.0.0.1 (a SoupServer in this test).  Time is a manual
+ * fake Twilio on 127.0.0.1 (tests/fake-twilio.c, a SoupServer in this test).  Time is a manual
  * WaybillClock, so retries and pauses are checked without waiting.
  */
 
@@ -16,6 +16,7 @@
 #include <signal.h>
 #include <string.h>
 
+#include "fake-twilio.h"
 #include "waybill-mail-sender.h"
 #include "waybill-message-template.h"
 #include "waybill-outbox.h"
@@ -115,104 +116,6 @@ sink_entries (Sink       *sink,
   return entries;
 }
 
-/* ---- Fake Twilio -------------------------------------------------------- */
-
-typedef struct
-{
-  SoupServer *server;
-  char       *url;
-  guint       requests;
-  guint       fail_next;
-  GPtrArray  *bodies; /* GHashTable of the form fields of each accepted message */
-} Twilio;
-
-#define TWILIO_SID "AC0123456789abcdef0123456789abcdef"
-#define TWILIO_TOKEN "s3cret-token"
-
-static void
-twilio_cb (SoupServer        *server,
-           SoupServerMessage *msg,
-           const char        *path,
-           GHashTable        *query,
-           gpointer           user_data)
-{
-  Twilio *twilio = user_data;
-  g_autofree char *expected = NULL;
-  g_autofree char *basic = NULL;
-  g_autofree char *reply = NULL;
-  SoupMessageBody *body;
-  const char *auth;
-  GHashTable *form;
-
-  twilio->requests++;
-  g_assert_cmpstr (soup_server_message_get_method (msg), ==, "POST");
-  g_assert_cmpstr (path, ==, "/2010-04-01/Accounts/" TWILIO_SID "/Messages.json");
-
-  basic = g_base64_encode ((const guchar *) TWILIO_SID ":" TWILIO_TOKEN,
-                           strlen (TWILIO_SID ":" TWILIO_TOKEN));
-  expected = g_strdup_printf ("Basic %s", basic);
-  auth = soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Authorization");
-  if (g_strcmp0 (auth, expected) != 0)
-    {
-      const char *error = "{\"code\": 20003, \"message\": \"Authenticate\", "
-                          "\"more_info\": \"https://www.twilio.com/docs/errors/20003\", \"status\": 401}";
-
-      soup_server_message_set_status (msg, 401, NULL);
-      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, error, strlen (error));
-      return;
-    }
-
-  if (twilio->fail_next > 0)
-    {
-      const char *error = "{\"code\": 20500, \"message\": \"Internal Server Error\", \"status\": 500}";
-
-      twilio->fail_next--;
-      soup_server_message_set_status (msg, 500, NULL);
-      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, error, strlen (error));
-      return;
-    }
-
-  g_assert_cmpstr (soup_message_headers_get_content_type (soup_server_message_get_request_headers (msg), NULL),
-                   ==, "application/x-www-form-urlencoded");
-  body = soup_server_message_get_request_body (msg);
-  {
-    g_autofree char *text = g_strndup (body->data, body->length);
-    form = soup_form_decode (text);
-  }
-  g_ptr_array_add (twilio->bodies, form);
-
-  reply = g_strdup_printf ("{\"sid\": \"SM%032u\", \"status\": \"queued\", \"to\": \"%s\"}",
-                           twilio->bodies->len, (char *) g_hash_table_lookup (form, "To"));
-  soup_server_message_set_status (msg, 201, NULL);
-  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, reply, strlen (reply));
-}
-
-static void
-twilio_start (Twilio *twilio)
-{
-  g_autoptr(GError) error = NULL;
-  GSList *uris;
-
-  twilio->server = soup_server_new (NULL, NULL);
-  twilio->bodies = g_ptr_array_new_with_free_func ((GDestroyNotify) g_hash_table_unref);
-  soup_server_add_handler (twilio->server, "/2010-04-01", twilio_cb, twilio, NULL);
-  soup_server_listen_local (twilio->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
-  g_assert_no_error (error);
-  uris = soup_server_get_uris (twilio->server);
-  twilio->url = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
-}
-
-static void
-twilio_stop (Twilio *twilio)
-{
-  if (twilio->server != NULL)
-    soup_server_disconnect (twilio->server);
-  g_clear_object (&twilio->server);
-  g_clear_pointer (&twilio->bodies, g_ptr_array_unref);
-  g_clear_pointer (&twilio->url, g_free);
-}
-
 /* ---- Fixture ------------------------------------------------------------ */
 
 typedef struct
@@ -224,11 +127,11 @@ typedef struct
   WaybillClock  *clock;
   WaybillOutbox *outbox;
   Sink           sink;
-  Twilio         twilio;
+  FakeTwilio     twilio;
 } Fixture;
 
 static const char * const keys_to_reset[] = {
-  "shop-name", "message-templates", "message-daily-limit", "smtp-host", "smtp-port",
+  "shop-name", "feedback-address", "message-templates", "message-daily-limit", "smtp-host", "smtp-port",
   "smtp-security", "smtp-username", "smtp-from", "sms-from",
   "message-auto-shipped", "message-auto-out-for-delivery", "message-auto-delivered",
   "message-auto-delayed", "message-auto-exception", "message-auto-ready-for-pickup",
@@ -281,7 +184,7 @@ fixture_tear_down (Fixture       *fixture,
   g_clear_object (&fixture->settings);
   g_clear_object (&fixture->clock);
   sink_stop (&fixture->sink);
-  twilio_stop (&fixture->twilio);
+  fake_twilio_stop (&fixture->twilio);
 
   for (guint i = 0; i < 3; i++)
     {
@@ -449,7 +352,7 @@ test_render (void)
   g_autofree char *empty = NULL;
 
   waybill_order_add_shipment (order, shipment);
-  values = waybill_message_values_new (order, NULL, "Tea & Things");
+  values = waybill_message_values_new (order, NULL, "Tea & Things", NULL);
 
   text = waybill_message_template_render ("Hi {customer}, {order_number} via {carrier} "
                                           "({tracking_number}) from {shop_name}: {tracking_link}",
@@ -475,11 +378,11 @@ test_render (void)
 
     g_assert_cmpstr (g_hash_table_lookup (values, "estimated_delivery"), ==, "not known yet");
     waybill_shipment_set_estimated_delivery (shipment, from, same_day);
-    one = waybill_message_values_new (order, shipment, NULL);
+    one = waybill_message_values_new (order, shipment, NULL, NULL);
     g_assert_cmpstr (g_hash_table_lookup (one, "estimated_delivery"), ==, "Tuesday 1 December");
     g_assert_cmpstr (g_hash_table_lookup (one, "shop_name"), ==, "Your shop");
     waybill_shipment_set_estimated_delivery (shipment, from, to);
-    range = waybill_message_values_new (order, shipment, NULL);
+    range = waybill_message_values_new (order, shipment, NULL, NULL);
     g_assert_cmpstr (g_hash_table_lookup (range, "estimated_delivery"), ==, "Tuesday 1 December to Thursday 3 December");
   }
 
@@ -502,6 +405,108 @@ test_render (void)
           g_assert_null (strchr (out, '{'));
         }
     }
+}
+
+/* The feedback address: a web address (with the order filled in) or an
+ * email address; anything else is refused, and gives no link. */
+static void
+test_feedback_link (void)
+{
+  static const struct {
+    const char *address;
+    const char *link;
+  } good[] = {
+    { "https://tea.example/rate?order={order_number}", "https://tea.example/rate?order=%23A%2010%2F42" },
+    { "  http://tea.example/survey  ", "http://tea.example/survey" },
+    { "www.tea.example/rate/{order_number}", "https://www.tea.example/rate/%23A%2010%2F42" },
+    { "feedback@tea.example", "feedback@tea.example" },
+    { "mailto:feedback@tea.example", "mailto:feedback@tea.example" },
+    { "https://tea.example/rate?from=mail@tea.example", "https://tea.example/rate?from=mail@tea.example" },
+  };
+  static const struct {
+    const char *address;
+    const char *error;
+  } bad[] = {
+    { "https://tea.example/rate me", "The feedback address “https://tea.example/rate me” has a space in it" },
+    { "ftp://tea.example/rate", "The feedback address “ftp://tea.example/rate” is neither a web address (https://…) nor an email address" },
+    { "htps//tea", "The feedback address “htps//tea” is neither a web address (https://…) nor an email address" },
+    { "https:///rate", "The feedback address “https:///rate” is neither a web address (https://…) nor an email address" },
+    { "feedback@", "The feedback address “feedback@” is neither a web address (https://…) nor an email address" },
+    { "https://tea.example/{customer}", "The feedback address “https://tea.example/{customer}” can hold no placeholder but {order_number}" },
+    { "rate+{order_number}@tea.example", "The feedback address “rate+{order_number}@tea.example” is neither a web address (https://…) nor an email address" },
+    { "mailto:tea.example", "The feedback address “mailto:tea.example” is neither a web address (https://…) nor an email address" },
+  };
+  g_autoptr(GError) error = NULL;
+
+  g_assert_null (waybill_message_feedback_link (NULL, "1042", &error));
+  g_assert_no_error (error);
+  g_assert_null (waybill_message_feedback_link ("   ", "1042", &error));
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (good); i++)
+    {
+      g_autofree char *link = waybill_message_feedback_link (good[i].address, "#A 10/42", &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpstr (link, ==, good[i].link);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_assert_null (waybill_message_feedback_link (bad[i].address, "1042", &error));
+      g_assert_error (error, WAYBILL_MESSAGE_ERROR, WAYBILL_MESSAGE_ERROR_NOT_CONFIGURED);
+      g_assert_cmpstr (error->message, ==, bad[i].error);
+      g_clear_error (&error);
+    }
+}
+
+/* The Delivered message asks for feedback only when there is somewhere to
+ * give it: no "Tell us: " with nothing after it. */
+static void
+test_render_feedback (void)
+{
+  g_autoptr(WaybillOrder) order = waybill_order_new ("1042", "Anna Smith");
+  g_autoptr(WaybillShipment) shipment = waybill_shipment_new ("dhl-express", "1234567890");
+  g_autoptr(GHashTable) with = NULL;
+  g_autoptr(GHashTable) without = NULL;
+  g_autoptr(GHashTable) broken = NULL;
+  g_autofree char *asked = NULL;
+  g_autofree char *not_asked = NULL;
+  g_autofree char *not_broken = NULL;
+  g_autofree char *last = NULL;
+  g_autofree char *only = NULL;
+  const char *body = waybill_message_template_default_body (WAYBILL_MESSAGE_EVENT_DELIVERED);
+
+  waybill_order_add_shipment (order, shipment);
+  with = waybill_message_values_new (order, NULL, "Tea & Things", "https://tea.example/rate?order={order_number}");
+  without = waybill_message_values_new (order, NULL, "Tea & Things", "");
+  broken = waybill_message_values_new (order, NULL, "Tea & Things", "not an address");
+  g_assert_cmpstr (g_hash_table_lookup (with, "feedback_link"), ==, "https://tea.example/rate?order=1042");
+  g_assert_cmpstr (g_hash_table_lookup (without, "feedback_link"), ==, "");
+  g_assert_cmpstr (g_hash_table_lookup (broken, "feedback_link"), ==, "");
+
+  asked = waybill_message_template_render (body, with);
+  g_assert_cmpstr (asked, ==,
+                   "Hello Anna Smith,\n\n"
+                   "DHL Express has delivered your order 1042. We hope you enjoy it!\n"
+                   "If anything is wrong, just reply to this message.\n"
+                   "How did we do? Tell us in a minute: https://tea.example/rate?order=1042\n\n"
+                   "Tea & Things");
+  not_asked = waybill_message_template_render (body, without);
+  g_assert_cmpstr (not_asked, ==,
+                   "Hello Anna Smith,\n\n"
+                   "DHL Express has delivered your order 1042. We hope you enjoy it!\n"
+                   "If anything is wrong, just reply to this message.\n\n"
+                   "Tea & Things");
+  /* An address that is no address is not sent either. */
+  not_broken = waybill_message_template_render (body, broken);
+  g_assert_cmpstr (not_broken, ==, not_asked);
+
+  /* The last line going takes its line break along; a one-line text
+   * (an SMS) is not emptied. */
+  last = waybill_message_template_render ("Enjoy!\nRate us: {feedback_link}", without);
+  g_assert_cmpstr (last, ==, "Enjoy!");
+  only = waybill_message_template_render ("{shop_name}: delivered. Rate us: {feedback_link}", without);
+  g_assert_cmpstr (only, ==, "Tea & Things: delivered. Rate us: ");
 }
 
 static void
@@ -767,6 +772,52 @@ test_smtp_send (Fixture       *fixture,
   g_clear_pointer (&mails, g_ptr_array_unref);
   mails = sink_entries (&fixture->sink, "data");
   g_assert_cmpuint (mails->len, ==, 2);
+}
+
+/* A delivered parcel: the email asks for feedback at the shop's address,
+ * with the order filled in; without an address it does not ask. */
+static void
+test_smtp_feedback (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(WaybillOrder) order = NULL;
+  g_autoptr(WaybillOrder) later = NULL;
+  g_autoptr(GPtrArray) mails = NULL;
+  g_autofree char *subject = NULL;
+  const char *raw;
+
+  sink_start (&fixture->sink, fixture->dir, NULL, NULL, 0);
+  use_smtp (fixture);
+  g_settings_set_string (fixture->settings, "feedback-address", "https://tea.example/rate?order={order_number}");
+  order = add_order (fixture, "1042", "anna@example.com", NULL);
+  g_assert_cmpuint (queue (fixture, order, WAYBILL_STATUS_OUT_FOR_DELIVERY, WAYBILL_STATUS_DELIVERED), ==, 1);
+  g_assert_cmpuint (process (fixture, NULL), ==, 1);
+
+  mails = sink_entries (&fixture->sink, "data");
+  g_assert_cmpuint (mails->len, ==, 1);
+  g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (g_ptr_array_index (mails, 0), "to"), 0),
+                   ==, "anna@example.com");
+  raw = json_object_get_string_member (g_ptr_array_index (mails, 0), "data");
+  subject = header_of (raw, "Subject");
+  g_assert_cmpstr (subject, ==, "Your order 1042 was delivered");
+  g_assert_cmpstr (body_of (raw), ==,
+                   "Hello Anna Smith,\r\n\r\n"
+                   "DHL Express has delivered your order 1042. We hope you enjoy it!\r\n"
+                   "If anything is wrong, just reply to this message.\r\n"
+                   "How did we do? Tell us in a minute: https://tea.example/rate?order=1042\r\n\r\n"
+                   "Tea & Things\r\n");
+
+  /* The address taken away: the next order's message does not ask. */
+  g_settings_set_string (fixture->settings, "feedback-address", "");
+  later = add_order (fixture, "1043", "bob@example.com", NULL);
+  g_assert_cmpuint (queue (fixture, later, WAYBILL_STATUS_OUT_FOR_DELIVERY, WAYBILL_STATUS_DELIVERED), ==, 1);
+  g_assert_cmpuint (process (fixture, NULL), ==, 1);
+  g_clear_pointer (&mails, g_ptr_array_unref);
+  mails = sink_entries (&fixture->sink, "data");
+  g_assert_cmpuint (mails->len, ==, 2);
+  raw = json_object_get_string_member (g_ptr_array_index (mails, 1), "data");
+  g_assert_null (strstr (raw, "How did we do"));
+  g_assert_nonnull (strstr (body_of (raw), "If anything is wrong, just reply to this message.\r\n\r\nTea & Things\r\n"));
 }
 
 static void
@@ -1103,13 +1154,13 @@ use_twilio (Fixture    *fixture,
 {
   g_autoptr(WaybillSmsSender) sms = NULL;
 
-  twilio_start (&fixture->twilio);
+  fake_twilio_start (&fixture->twilio);
   g_setenv ("WAYBILL_TWILIO_URL", fixture->twilio.url, TRUE);
   new_outbox (fixture);
   g_unsetenv ("WAYBILL_TWILIO_URL");
   g_assert_cmpstr (waybill_sms_sender_get_base_url (waybill_outbox_get_sms_sender (fixture->outbox)), ==,
                    fixture->twilio.url);
-  waybill_outbox_set_secrets (fixture->outbox, NULL, TWILIO_SID, token);
+  waybill_outbox_set_secrets (fixture->outbox, NULL, FAKE_TWILIO_SID, token);
 }
 
 static void
@@ -1122,7 +1173,7 @@ test_sms_send (Fixture       *fixture,
   WaybillMessage *message;
   GHashTable *form;
 
-  use_twilio (fixture, TWILIO_TOKEN);
+  use_twilio (fixture, FAKE_TWILIO_TOKEN);
   order = add_order (fixture, "1042", "anna@example.com", "+44 (20) 7946-0000");
   g_assert_true (waybill_store_set_contact (fixture->store, waybill_order_get_id (order), WAYBILL_CONTACT_SMS, &error));
 
@@ -1183,7 +1234,7 @@ test_sms_errors (Fixture       *fixture,
   }
 
   /* A server error is retried later; a number that is none fails at once. */
-  waybill_outbox_set_secrets (fixture->outbox, NULL, TWILIO_SID, TWILIO_TOKEN);
+  waybill_outbox_set_secrets (fixture->outbox, NULL, FAKE_TWILIO_SID, FAKE_TWILIO_TOKEN);
   fixture->twilio.fail_next = 1;
   g_assert_cmpuint (queue (fixture, bad, WAYBILL_STATUS_OUT_FOR_DELIVERY, WAYBILL_STATUS_DELIVERED), ==, 1);
   g_assert_cmpuint (process (fixture, NULL), ==, 0);
@@ -1203,6 +1254,100 @@ test_sms_errors (Fixture       *fixture,
   advance (fixture, WAYBILL_OUTBOX_FIRST_RETRY_S);
   g_assert_cmpuint (process (fixture, NULL), ==, 1);
   g_assert_cmpuint (fixture->twilio.bodies->len, ==, 1);
+}
+
+static char *
+check_account (WaybillSmsSender  *sender,
+               GError           **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  waybill_sms_sender_check_account_async (sender, NULL, done_cb, &result);
+  return waybill_sms_sender_check_account_finish (sender, wait_for (&result), error);
+}
+
+/* Preferences → SMS → Test: the account SID and token checked with
+ * Twilio, nothing sent. */
+static void
+test_sms_check (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(WaybillSmsSender) sender = NULL;
+  g_autoptr(WaybillSmsSender) nowhere = NULL;
+  g_autoptr(GSocketListener) listener = g_socket_listener_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *closed_url = NULL;
+  guint port;
+
+  fake_twilio_start (&fixture->twilio);
+  g_setenv ("WAYBILL_TWILIO_URL", fixture->twilio.url, TRUE);
+  sender = waybill_sms_sender_new (NULL);
+  g_unsetenv ("WAYBILL_TWILIO_URL");
+
+  /* Right: the account's name. */
+  waybill_sms_sender_set_account (sender, " " FAKE_TWILIO_SID " ", FAKE_TWILIO_TOKEN);
+  name = check_account (sender, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (name, ==, "Tea & Things");
+  g_assert_cmpuint (fixture->twilio.account_requests, ==, 1);
+
+  /* Wrong token: 401, error 20003. */
+  waybill_sms_sender_set_account (sender, FAKE_TWILIO_SID, "not-the-token");
+  g_assert_null (check_account (sender, &error));
+  g_assert_error (error, WAYBILL_MESSAGE_ERROR, WAYBILL_MESSAGE_ERROR_AUTH);
+  g_assert_cmpstr (error->message, ==, "Twilio refused the account SID or auth token (error 20003: Authenticate)");
+  g_clear_error (&error);
+
+  /* A suspended account cannot send. */
+  waybill_sms_sender_set_account (sender, FAKE_TWILIO_SID, FAKE_TWILIO_TOKEN);
+  fixture->twilio.account_status = "suspended";
+  g_assert_null (check_account (sender, &error));
+  g_assert_error (error, WAYBILL_MESSAGE_ERROR, WAYBILL_MESSAGE_ERROR_AUTH);
+  g_assert_cmpstr (error->message, ==, "The Twilio account is suspended: it cannot send messages");
+  g_clear_error (&error);
+  fixture->twilio.account_status = "closed";
+  g_assert_null (check_account (sender, &error));
+  g_assert_error (error, WAYBILL_MESSAGE_ERROR, WAYBILL_MESSAGE_ERROR_AUTH);
+  g_assert_cmpstr (error->message, ==, "The Twilio account cannot send messages (its status is “closed”)");
+  g_clear_error (&error);
+  fixture->twilio.account_status = NULL;
+
+  /* Something that is not Twilio's answer. */
+  fixture->twilio.account_html = TRUE;
+  g_assert_null (check_account (sender, &error));
+  g_assert_error (error, WAYBILL_MESSAGE_ERROR, WAYBILL_MESSAGE_ERROR_TEMPORARY);
+  g_assert_cmpstr (error->message, ==, "Twilio gave an answer Waybill does not understand");
+  g_clear_error (&error);
+  fixture->twilio.account_html = FALSE;
+  g_assert_cmpuint (fixture->twilio.account_requests, ==, 5);
+
+  /* Missing or malformed: said without asking Twilio. */
+  waybill_sms_sender_set_account (sender, FAKE_TWILIO_SID, "  ");
+  g_assert_null (check_account (sender, &error));
+  g_assert_error (error, WAYBILL_MESSAGE_ERROR, WAYBILL_MESSAGE_ERROR_NOT_CONFIGURED);
+  g_assert_cmpstr (error->message, ==, "Enter the Twilio account SID and auth token first");
+  g_clear_error (&error);
+  waybill_sms_sender_set_account (sender, "AC123/../../Messages", FAKE_TWILIO_TOKEN);
+  g_assert_null (check_account (sender, &error));
+  g_assert_error (error, WAYBILL_MESSAGE_ERROR, WAYBILL_MESSAGE_ERROR_NOT_CONFIGURED);
+  g_assert_cmpstr (error->message, ==, "“AC123/../../Messages” is not a Twilio account SID: it starts with AC "
+                                       "and has 34 letters and digits (see the Twilio console)");
+  g_clear_error (&error);
+  g_assert_cmpuint (fixture->twilio.account_requests, ==, 5);
+  g_assert_cmpuint (fixture->twilio.requests, ==, 0);
+
+  /* Nobody listening: said in words. */
+  port = g_socket_listener_add_any_inet_port (listener, NULL, &error);
+  g_assert_no_error (error);
+  g_socket_listener_close (listener);
+  closed_url = g_strdup_printf ("http://127.0.0.1:%u", port);
+  nowhere = waybill_sms_sender_new (closed_url);
+  waybill_sms_sender_set_account (nowhere, FAKE_TWILIO_SID, FAKE_TWILIO_TOKEN);
+  g_assert_null (check_account (nowhere, &error));
+  g_assert_error (error, WAYBILL_MESSAGE_ERROR, WAYBILL_MESSAGE_ERROR_TEMPORARY);
+  g_assert_true (g_str_has_prefix (error->message, "Could not reach Twilio: "));
+  g_assert_nonnull (strstr (error->message, "refused"));
 }
 
 /* The outbox on its own timer: a queued message goes out when the clock
@@ -1264,10 +1409,13 @@ main (int   argc,
 
   g_test_add_func ("/waybill/outbox/template/render", test_render);
   g_test_add_func ("/waybill/outbox/template/overrides", test_overrides);
+  g_test_add_func ("/waybill/outbox/template/feedback-link", test_feedback_link);
+  g_test_add_func ("/waybill/outbox/template/render-feedback", test_render_feedback);
   g_test_add_func ("/waybill/outbox/template/event-for-change", test_event_for_change);
   g_test_add_func ("/waybill/outbox/mail/compose", test_compose_mail);
   ADD ("/waybill/outbox/contact", test_contact);
   ADD ("/waybill/outbox/smtp/send", test_smtp_send);
+  ADD ("/waybill/outbox/smtp/feedback", test_smtp_feedback);
   ADD ("/waybill/outbox/smtp/auth", test_smtp_auth);
   ADD ("/waybill/outbox/smtp/retry", test_smtp_retry);
   ADD ("/waybill/outbox/smtp/gives-up", test_smtp_gives_up);
@@ -1277,6 +1425,7 @@ main (int   argc,
   ADD ("/waybill/outbox/manual", test_manual);
   ADD ("/waybill/outbox/sms/send", test_sms_send);
   ADD ("/waybill/outbox/sms/errors", test_sms_errors);
+  ADD ("/waybill/outbox/sms/check-account", test_sms_check);
   ADD ("/waybill/outbox/started", test_started);
 
   return g_test_run ();

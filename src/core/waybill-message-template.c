@@ -21,7 +21,11 @@
  * template left alone follows the translation.
  *
  * Placeholders are {name}; one that is not known (a typo) is left as it is,
- * so that the shop sees it in the preview rather than losing text. */
+ * so that the shop sees it in the preview rather than losing text.  A line
+ * whose placeholder has nothing to say ({feedback_link} while the shop has
+ * no feedback address, {tracking_link} of an order without a parcel) is
+ * left out, so that no customer reads "Tell us how we did: " with nothing
+ * after it. */
 
 const char * const waybill_message_placeholders[] = {
   "customer",
@@ -32,6 +36,7 @@ const char * const waybill_message_placeholders[] = {
   "estimated_delivery",
   "status",
   "shop_name",
+  "feedback_link",
   NULL
 };
 
@@ -153,7 +158,8 @@ waybill_message_template_default_body (WaybillMessageEvent event)
     case WAYBILL_MESSAGE_EVENT_DELIVERED:
       return _("Hello {customer},\n\n"
                "{carrier} has delivered your order {order_number}. We hope you enjoy it!\n"
-               "If anything is wrong, just reply to this message.\n\n"
+               "If anything is wrong, just reply to this message.\n"
+               "How did we do? Tell us in a minute: {feedback_link}\n\n"
                "{shop_name}");
     case WAYBILL_MESSAGE_EVENT_DELAYED:
       return _("Hello {customer},\n\n"
@@ -367,11 +373,116 @@ format_status (WaybillShipment *shipment)
   return g_strdup (waybill_status_get_label (status));
 }
 
+/* An email address as people write one: no spaces, one "@", a dot in
+ * the domain.  Not RFC 5322: a customer reads it, no server parses it. */
+static gboolean
+looks_like_email (const char *text)
+{
+  const char *at = strchr (text, '@');
+
+  return at != NULL && at != text && strchr (at + 1, '@') == NULL &&
+         strchr (at + 1, '.') != NULL && at[1] != '.' && !g_str_has_suffix (text, ".") &&
+         strpbrk (text, "/:<>(),;\"[]\\{}") == NULL;
+}
+
+/**
+ * waybill_message_feedback_link:
+ * @address: (nullable): where customers give feedback, as the shop wrote
+ *   it: a web address (https://…, or www.… for which https:// is meant),
+ *   or an email address; "{order_number}" in a web address is filled in
+ * @order_number: (nullable): the order the message is about
+ *
+ * The link a message asks for feedback with.
+ *
+ * Returns: (transfer full) (nullable): the link; %NULL when @address is
+ *   empty (no error) or not usable (@error says why)
+ */
+char *
+waybill_message_feedback_link (const char  *address,
+                               const char  *order_number,
+                               GError     **error)
+{
+  g_autofree char *text = NULL;
+  g_autofree char *escaped = NULL;
+  g_autofree char *link = NULL;
+  g_autoptr(GUri) uri = NULL;
+  g_auto(GStrv) parts = NULL;
+  const char *scheme;
+  const char *host;
+
+  if (address == NULL)
+    return NULL;
+  text = g_strstrip (g_strdup (address));
+  if (*text == '\0')
+    return NULL;
+
+  for (const char *p = text; *p != '\0'; p++)
+    if (g_ascii_isspace (*p))
+      {
+        g_set_error (error, WAYBILL_MESSAGE_ERROR, WAYBILL_MESSAGE_ERROR_NOT_CONFIGURED,
+                     _("The feedback address “%s” has a space in it"), text);
+        return NULL;
+      }
+
+  /* An email address ("mailto:" or not): taken as written. */
+  {
+    gboolean mailto = g_ascii_strncasecmp (text, "mailto:", 7) == 0;
+    const char *at = strchr (text, '@');
+    const char *slash = strchr (text, '/');
+
+    if (mailto || (g_uri_peek_scheme (text) == NULL && at != NULL && (slash == NULL || at < slash)))
+      {
+        if (looks_like_email (mailto ? text + 7 : text))
+          return g_steal_pointer (&text);
+        g_set_error (error, WAYBILL_MESSAGE_ERROR, WAYBILL_MESSAGE_ERROR_NOT_CONFIGURED,
+                     _("The feedback address “%s” is neither a web address (https://…) nor an email address"),
+                     text);
+        return NULL;
+      }
+  }
+
+  /* "www.example.com/survey": the web address people mean. */
+  if (g_uri_peek_scheme (text) == NULL && strstr (text, "://") == NULL)
+    {
+      char *with_scheme = g_strconcat ("https://", text, NULL);
+
+      g_free (text);
+      text = with_scheme;
+    }
+
+  escaped = g_uri_escape_string (order_number != NULL ? order_number : "", NULL, FALSE);
+  parts = g_strsplit (text, "{order_number}", -1);
+  link = g_strjoinv (escaped, parts);
+  if (strpbrk (link, "{}") != NULL)
+    {
+      g_set_error (error, WAYBILL_MESSAGE_ERROR, WAYBILL_MESSAGE_ERROR_NOT_CONFIGURED,
+                   _("The feedback address “%s” can hold no placeholder but {order_number}"), text);
+      return NULL;
+    }
+
+  uri = g_uri_parse (link, G_URI_FLAGS_NONE, NULL);
+  scheme = uri != NULL ? g_uri_get_scheme (uri) : NULL;
+  host = uri != NULL ? g_uri_get_host (uri) : NULL;
+  if (uri == NULL || (g_ascii_strcasecmp (scheme, "https") != 0 && g_ascii_strcasecmp (scheme, "http") != 0) ||
+      host == NULL || *host == '\0' || (strchr (host, '.') == NULL && strchr (host, ':') == NULL))
+    {
+      g_set_error (error, WAYBILL_MESSAGE_ERROR, WAYBILL_MESSAGE_ERROR_NOT_CONFIGURED,
+                   _("The feedback address “%s” is neither a web address (https://…) nor an email address"),
+                   address);
+      return NULL;
+    }
+
+  return g_steal_pointer (&link);
+}
+
 /**
  * waybill_message_values_new:
  * @shipment: (nullable): the shipment the message is about; %NULL for the
  *   order's primary shipment
  * @shop_name: (nullable): the shop's name as customers know it
+ * @feedback_address: (nullable): where customers give feedback, see
+ *   waybill_message_feedback_link(); %NULL, empty or unusable: the
+ *   {feedback_link} is empty, and its line is left out
  *
  * The value of every placeholder for one order.
  *
@@ -380,10 +491,13 @@ format_status (WaybillShipment *shipment)
 GHashTable *
 waybill_message_values_new (WaybillOrder    *order,
                             WaybillShipment *shipment,
-                            const char      *shop_name)
+                            const char      *shop_name,
+                            const char      *feedback_address)
 {
   GHashTable *values = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+  g_autoptr(GError) error = NULL;
   const char *customer;
+  char *feedback;
 
   g_return_val_if_fail (WAYBILL_IS_ORDER (order), NULL);
 
@@ -424,50 +538,44 @@ waybill_message_values_new (WaybillOrder    *order,
                            g_strdup (waybill_status_get_label (waybill_order_get_display_status (order))));
     }
 
+  feedback = waybill_message_feedback_link (feedback_address, waybill_order_get_order_number (order), &error);
+  if (error != NULL)
+    g_debug ("No feedback line: %s", error->message);
+  g_hash_table_insert (values, (gpointer) "feedback_link", feedback != NULL ? feedback : g_strdup (""));
+
   return values;
 }
 
-/**
- * waybill_message_template_render:
- * @text: a template
- * @values: placeholder name -> text, from waybill_message_values_new()
- *
- * Fills in the placeholders.  Text that looks like a placeholder but is
- * not one ("{typo}", a lone brace) stays as written.  The result is plain
- * text: nothing is escaped.
- *
- * Returns: (transfer full): the message text
- */
-char *
-waybill_message_template_render (const char *text,
-                                 GHashTable *values)
+/* Fills in the placeholders of one line; @out_empty tells whether one of
+ * them had no value. */
+static void
+render_line (GString     *out,
+             const char  *line,
+             gsize        length,
+             GHashTable  *values,
+             gboolean    *out_empty)
 {
-  GString *out;
-  const char *p;
+  const char *p = line;
+  const char *end = line + length;
 
-  g_return_val_if_fail (text != NULL, NULL);
-  g_return_val_if_fail (values != NULL, NULL);
-
-  out = g_string_sized_new (strlen (text) + 64);
-  p = text;
-  while (*p != '\0')
+  while (p < end)
     {
-      const char *open = strchr (p, '{');
+      const char *open = memchr (p, '{', end - p);
       const char *close;
       g_autofree char *name = NULL;
       const char *value;
 
       if (open == NULL)
         {
-          g_string_append (out, p);
+          g_string_append_len (out, p, end - p);
           break;
         }
 
       g_string_append_len (out, p, open - p);
-      close = strchr (open + 1, '}');
+      close = memchr (open + 1, '}', end - open - 1);
       if (close == NULL)
         {
-          g_string_append (out, open);
+          g_string_append_len (out, open, end - open);
           break;
         }
 
@@ -476,6 +584,8 @@ waybill_message_template_render (const char *text,
       if (value != NULL)
         {
           g_string_append (out, value);
+          if (*value == '\0')
+            *out_empty = TRUE;
           p = close + 1;
         }
       else
@@ -486,7 +596,80 @@ waybill_message_template_render (const char *text,
           p = open + 1;
         }
     }
+}
 
+static gboolean
+is_blank (const char *text)
+{
+  for (; *text != '\0'; text++)
+    if (!g_ascii_isspace (*text))
+      return FALSE;
+
+  return TRUE;
+}
+
+/**
+ * waybill_message_template_render:
+ * @text: a template
+ * @values: placeholder name -> text, from waybill_message_values_new()
+ *
+ * Fills in the placeholders.  Text that looks like a placeholder but is
+ * not one ("{typo}", a lone brace) stays as written.  A line with a
+ * placeholder that has no value (an empty {feedback_link}) is left out,
+ * unless nothing else would be left.  The result is plain text: nothing
+ * is escaped.
+ *
+ * Returns: (transfer full): the message text
+ */
+char *
+waybill_message_template_render (const char *text,
+                                 GHashTable *values)
+{
+  GString *out;
+  GString *all;
+  const char *line;
+
+  g_return_val_if_fail (text != NULL, NULL);
+  g_return_val_if_fail (values != NULL, NULL);
+
+  out = g_string_sized_new (strlen (text) + 64);
+  all = g_string_sized_new (strlen (text) + 64);
+  line = text;
+  for (;;)
+    {
+      const char *newline = strchr (line, '\n');
+      gsize length = newline != NULL ? (gsize) (newline - line) : strlen (line);
+      gsize mark = out->len;
+      gboolean empty = FALSE;
+
+      render_line (out, line, length, values, &empty);
+      g_string_append_len (all, out->str + mark, out->len - mark);
+      if (newline != NULL)
+        g_string_append_c (all, '\n');
+
+      if (empty)
+        {
+          g_string_truncate (out, mark);
+          /* The last line went: so does the line break before it. */
+          if (newline == NULL && out->len > 0 && out->str[out->len - 1] == '\n')
+            g_string_truncate (out, out->len - 1);
+        }
+      else if (newline != NULL)
+        g_string_append_c (out, '\n');
+
+      if (newline == NULL)
+        break;
+      line = newline + 1;
+    }
+
+  /* A one-line SMS "Rate us: {feedback_link}" is not sent empty. */
+  if (is_blank (out->str) && !is_blank (all->str))
+    {
+      g_string_free (out, TRUE);
+      return g_string_free (all, FALSE);
+    }
+
+  g_string_free (all, TRUE);
   return g_string_free (out, FALSE);
 }
 

@@ -37,7 +37,11 @@ void                 waybill_message_template_set                 (GSettings    
 
 GHashTable          *waybill_message_values_new                   (WaybillOrder       *order,
                                                                    WaybillShipment    *shipment,
-                                                                   const char         *shop_name);
+                                                                   const char         *shop_name,
+                                                                   const char         *feedback_address);
+char                *waybill_message_feedback_link                (const char         *address,
+                                                                   const char         *order_number,
+                                                                   GError            **error);
 char                *waybill_message_template_render              (const char         *text,
                                                                    GHashTable         *values);
 

@@ -469,6 +469,7 @@ waybill_outbox_compose (WaybillOutbox         *self,
 {
   g_autoptr(GHashTable) values = NULL;
   g_autofree char *shop = NULL;
+  g_autofree char *feedback = NULL;
   g_autofree char *subject = NULL;
   g_autofree char *body = NULL;
   WaybillMessage *message;
@@ -482,7 +483,8 @@ waybill_outbox_compose (WaybillOutbox         *self,
     shipment = waybill_order_get_primary_shipment (order);
 
   shop = get_string (self, "shop-name");
-  values = waybill_message_values_new (order, shipment, shop);
+  feedback = get_string (self, "feedback-address");
+  values = waybill_message_values_new (order, shipment, shop, feedback);
 
   message = waybill_message_new ();
   message->order_id = waybill_order_get_id (order);

@@ -21,6 +21,11 @@
  * SID and auth token).  Twilio answers 201 with {"sid", "status", …}, or
  * an error status with {"code", "message", "more_info", "status"}.
  *
+ * The account's credentials are checked (Preferences → Test) with
+ *   GET /2010-04-01/Accounts/{AccountSid}.json
+ * which answers 200 with {"sid", "friendly_name", "status", …} for the
+ * right SID and token, and 401 (error 20003) for wrong ones.
+ *
  * The origin is https://api.twilio.com, or WAYBILL_TWILIO_URL (as for the
  * carriers' APIs) for tests and proxies; TLS is verified by libsoup. */
 
@@ -377,6 +382,187 @@ char *
 waybill_sms_sender_send_finish (WaybillSmsSender  *self,
                                 GAsyncResult      *result,
                                 GError           **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ---- Checking the account ------------------------------------------------ */
+
+/* "AC" and 32 hexadecimal digits, as Twilio writes account SIDs. */
+static gboolean
+is_account_sid (const char *sid)
+{
+  if (strlen (sid) != 34 || sid[0] != 'A' || sid[1] != 'C')
+    return FALSE;
+  for (const char *p = sid + 2; *p != '\0'; p++)
+    if (!g_ascii_isxdigit (*p))
+      return FALSE;
+
+  return TRUE;
+}
+
+static void
+check_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SendData *data = g_task_get_task_data (task);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonObject *reply = NULL;
+  const char *text = NULL;
+  gint64 code = 0;
+  guint status;
+
+  bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  if (bytes == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_task_return_error (task, g_steal_pointer (&error));
+      else if (error->domain == G_TLS_ERROR)
+        g_task_return_new_error (task, WAYBILL_MESSAGE_ERROR, WAYBILL_MESSAGE_ERROR_NOT_CONFIGURED,
+                                 _("No secure connection to Twilio: %s"), error->message);
+      else
+        g_task_return_new_error (task, WAYBILL_MESSAGE_ERROR, WAYBILL_MESSAGE_ERROR_TEMPORARY,
+                                 _("Could not reach Twilio: %s"), error->message);
+      return;
+    }
+
+  status = soup_message_get_status (data->message);
+  if (g_bytes_get_size (bytes) > 0 && g_bytes_get_size (bytes) <= MAX_REPLY_BYTES &&
+      json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), NULL) &&
+      JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    reply = json_node_get_object (json_parser_get_root (parser));
+
+  if (status == SOUP_STATUS_OK && reply != NULL)
+    {
+      const char *name = json_object_get_string_member_with_default (reply, "friendly_name", "");
+      const char *state = json_object_get_string_member_with_default (reply, "status", "active");
+
+      /* Twilio's statuses: active, suspended, closed. */
+      if (g_strcmp0 (state, "suspended") == 0)
+        {
+          g_task_return_new_error (task, WAYBILL_MESSAGE_ERROR, WAYBILL_MESSAGE_ERROR_AUTH,
+                                   _("The Twilio account is suspended: it cannot send messages"));
+          return;
+        }
+      if (g_strcmp0 (state, "active") != 0)
+        {
+          g_task_return_new_error (task, WAYBILL_MESSAGE_ERROR, WAYBILL_MESSAGE_ERROR_AUTH,
+                                   _("The Twilio account cannot send messages (its status is “%s”)"),
+                                   state != NULL ? state : "");
+          return;
+        }
+      g_task_return_pointer (task, g_strdup (name != NULL ? name : ""), g_free);
+      return;
+    }
+
+  if (reply != NULL)
+    {
+      code = json_object_get_int_member_with_default (reply, "code", 0);
+      text = json_object_get_string_member_with_default (reply, "message", NULL);
+    }
+  if (text == NULL)
+    text = soup_status_get_phrase (status);
+  if (text == NULL)
+    text = "";
+
+  if (status == SOUP_STATUS_UNAUTHORIZED || status == SOUP_STATUS_FORBIDDEN || status == SOUP_STATUS_NOT_FOUND)
+    g_task_return_new_error (task, WAYBILL_MESSAGE_ERROR, WAYBILL_MESSAGE_ERROR_AUTH,
+                             _("Twilio refused the account SID or auth token (error %lld: %s)"),
+                             (long long) code, text);
+  else if (status == SOUP_STATUS_OK)
+    g_task_return_new_error (task, WAYBILL_MESSAGE_ERROR, WAYBILL_MESSAGE_ERROR_TEMPORARY,
+                             _("Twilio gave an answer Waybill does not understand"));
+  else
+    g_task_return_new_error (task, WAYBILL_MESSAGE_ERROR, WAYBILL_MESSAGE_ERROR_TEMPORARY,
+                             _("Twilio could not check the account (HTTP %u: %s)"), status, text);
+}
+
+/**
+ * waybill_sms_sender_check_account_async:
+ *
+ * Asks Twilio whether the account SID and auth token are right (and the
+ * account can send), without sending anything.  Errors are in
+ * %WAYBILL_MESSAGE_ERROR: %WAYBILL_MESSAGE_ERROR_NOT_CONFIGURED (missing or
+ * malformed), %WAYBILL_MESSAGE_ERROR_AUTH (refused, or the account is
+ * suspended or closed), %WAYBILL_MESSAGE_ERROR_TEMPORARY (Twilio could not
+ * be reached or answered otherwise).
+ */
+void
+waybill_sms_sender_check_account_async (WaybillSmsSender    *self,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *sid = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *credentials = NULL;
+  g_autofree char *basic = NULL;
+  g_autofree char *header = NULL;
+  SoupMessage *message;
+  SendData *data;
+
+  g_return_if_fail (WAYBILL_IS_SMS_SENDER (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, waybill_sms_sender_check_account_async);
+
+  if (self->account_sid == NULL || self->auth_token == NULL)
+    {
+      g_task_return_new_error (task, WAYBILL_MESSAGE_ERROR, WAYBILL_MESSAGE_ERROR_NOT_CONFIGURED,
+                               _("Enter the Twilio account SID and auth token first"));
+      return;
+    }
+  if (!is_account_sid (self->account_sid))
+    {
+      g_task_return_new_error (task, WAYBILL_MESSAGE_ERROR, WAYBILL_MESSAGE_ERROR_NOT_CONFIGURED,
+                               _("“%s” is not a Twilio account SID: it starts with AC and has 34 letters "
+                                 "and digits (see the Twilio console)"), self->account_sid);
+      return;
+    }
+
+  sid = g_uri_escape_string (self->account_sid, NULL, FALSE);
+  url = g_strdup_printf ("%s/2010-04-01/Accounts/%s.json", self->base_url, sid);
+  message = soup_message_new ("GET", url);
+  if (message == NULL)
+    {
+      g_task_return_new_error (task, WAYBILL_MESSAGE_ERROR, WAYBILL_MESSAGE_ERROR_NOT_CONFIGURED,
+                               _("The address of Twilio is not a web address; check WAYBILL_TWILIO_URL"));
+      return;
+    }
+
+  credentials = g_strdup_printf ("%s:%s", self->account_sid, self->auth_token);
+  basic = g_base64_encode ((const guchar *) credentials, strlen (credentials));
+  header = g_strdup_printf ("Basic %s", basic);
+  soup_message_headers_replace (soup_message_get_request_headers (message), "Authorization", header);
+  soup_message_headers_replace (soup_message_get_request_headers (message), "Accept", "application/json");
+  memset (credentials, 0, strlen (credentials));
+  memset (header, 0, strlen (header));
+
+  data = g_new0 (SendData, 1);
+  data->message = message;
+  g_task_set_task_data (task, data, (GDestroyNotify) send_data_free);
+
+  soup_session_send_and_read_async (self->session, message, G_PRIORITY_DEFAULT, cancellable,
+                                    check_cb, g_steal_pointer (&task));
+}
+
+/**
+ * waybill_sms_sender_check_account_finish:
+ *
+ * Returns: (transfer full): the account's name at Twilio (maybe empty)
+ *   when Twilio accepted the SID and token, or %NULL with @error set
+ */
+char *
+waybill_sms_sender_check_account_finish (WaybillSmsSender  *self,
+                                         GAsyncResult      *result,
+                                         GError           **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 

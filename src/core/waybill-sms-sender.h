@@ -34,4 +34,12 @@ char             *waybill_sms_sender_send_finish    (WaybillSmsSender    *self,
                                                      GAsyncResult        *result,
                                                      GError             **error);
 
+void              waybill_sms_sender_check_account_async  (WaybillSmsSender    *self,
+                                                           GCancellable        *cancellable,
+                                                           GAsyncReadyCallback  callback,
+                                                           gpointer             user_data);
+char             *waybill_sms_sender_check_account_finish (WaybillSmsSender    *self,
+                                                           GAsyncResult        *result,
+                                                           GError             **error);
+
 G_END_DECLS

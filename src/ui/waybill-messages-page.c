@@ -13,11 +13,12 @@
 #include "waybill-mail-sender.h"
 #include "waybill-message-template.h"
 #include "waybill-messages-page.h"
+#include "waybill-sms-sender.h"
 
 /* Preferences → Customer Messages: the shop's name, which events are told
  * automatically, the templates with a live preview on a sample order, the
- * mail server and the Twilio account (secrets in the keyring), and the
- * daily limit.  Settings apply at once. */
+ * mail server and the Twilio account (secrets in the keyring), each with a
+ * test, and the daily limit.  Settings apply at once. */
 struct _WaybillMessagesPage
 {
   AdwPreferencesPage  parent_instance;
@@ -29,6 +30,8 @@ struct _WaybillMessagesPage
   gboolean            loading;
 
   AdwEntryRow        *shop_row;
+  AdwEntryRow        *feedback_row;
+  GtkLabel           *feedback_error_label;
   AdwPreferencesGroup *auto_group;
   AdwComboRow        *template_row;
   AdwEntryRow        *subject_row;
@@ -48,6 +51,8 @@ struct _WaybillMessagesPage
   AdwEntryRow        *twilio_sid_row;
   AdwEntryRow        *twilio_token_row;
   AdwEntryRow        *sms_from_row;
+  GtkWidget          *twilio_test_button;
+  AdwActionRow       *twilio_test_row;
   GtkSpinButton      *limit_spin;
 };
 
@@ -87,7 +92,8 @@ static void
 update_preview (WaybillMessagesPage *self)
 {
   g_autofree char *shop = g_settings_get_string (self->settings, "shop-name");
-  g_autoptr(GHashTable) values = waybill_message_values_new (self->sample, NULL, shop);
+  g_autofree char *feedback = g_settings_get_string (self->settings, "feedback-address");
+  g_autoptr(GHashTable) values = waybill_message_values_new (self->sample, NULL, shop, feedback);
   g_autofree char *body = body_text (self);
   g_autofree char *subject = waybill_message_template_render (gtk_editable_get_text (GTK_EDITABLE (self->subject_row)), values);
   g_autofree char *text = waybill_message_template_render (body, values);
@@ -97,6 +103,31 @@ update_preview (WaybillMessagesPage *self)
   gtk_label_set_text (self->preview_subject, subject);
   gtk_label_set_text (self->preview_body, text);
   gtk_label_set_text (self->preview_sms, sms_line);
+}
+
+/* A feedback address that cannot be used is said under it; the messages
+ * then leave the feedback line out. */
+static void
+feedback_changed_cb (WaybillMessagesPage *self)
+{
+  g_autofree char *address = g_settings_get_string (self->settings, "feedback-address");
+  g_autofree char *link = NULL;
+  g_autoptr(GError) error = NULL;
+
+  link = waybill_message_feedback_link (address, waybill_order_get_order_number (self->sample), &error);
+  if (error != NULL)
+    {
+      gtk_label_set_text (self->feedback_error_label, error->message);
+      gtk_widget_add_css_class (GTK_WIDGET (self->feedback_row), "error");
+    }
+  else
+    {
+      gtk_label_set_text (self->feedback_error_label, "");
+      gtk_widget_remove_css_class (GTK_WIDGET (self->feedback_row), "error");
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->feedback_error_label), error != NULL);
+
+  update_preview (self);
 }
 
 static void
@@ -327,6 +358,54 @@ smtp_test_clicked_cb (WaybillMessagesPage *self)
                                   self->cancellable, test_sent_cb, g_object_ref (self));
 }
 
+/* ---- Test Twilio account ----------------------------------------------------- */
+
+static void
+twilio_checked_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(WaybillMessagesPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *text = NULL;
+
+  name = waybill_sms_sender_check_account_finish (WAYBILL_SMS_SENDER (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  gtk_widget_set_sensitive (self->twilio_test_button, TRUE);
+  if (name == NULL)
+    {
+      adw_action_row_set_subtitle (self->twilio_test_row, error->message);
+      gtk_widget_add_css_class (GTK_WIDGET (self->twilio_test_row), "error");
+      return;
+    }
+
+  gtk_widget_remove_css_class (GTK_WIDGET (self->twilio_test_row), "error");
+  if (*name != '\0')
+    /* Translators: %s is the name of the account at Twilio */
+    text = g_strdup_printf (_("Twilio accepted the account SID and auth token of “%s”"), name);
+  else
+    text = g_strdup (_("Twilio accepted the account SID and auth token"));
+  adw_action_row_set_subtitle (self->twilio_test_row, text);
+}
+
+static void
+twilio_test_clicked_cb (WaybillMessagesPage *self)
+{
+  g_autoptr(WaybillSmsSender) sender = waybill_sms_sender_new (NULL);
+
+  /* What the rows say now, as typed or as kept in the keyring. */
+  waybill_sms_sender_set_account (sender, gtk_editable_get_text (GTK_EDITABLE (self->twilio_sid_row)),
+                                  gtk_editable_get_text (GTK_EDITABLE (self->twilio_token_row)));
+
+  gtk_widget_set_sensitive (self->twilio_test_button, FALSE);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->twilio_test_row), "error");
+  adw_action_row_set_subtitle (self->twilio_test_row, _("Asking Twilio…"));
+  waybill_sms_sender_check_account_async (sender, self->cancellable, twilio_checked_cb, g_object_ref (self));
+}
+
 /* ---- Setup ------------------------------------------------------------------ */
 
 static gboolean
@@ -355,6 +434,7 @@ static void
 bind_settings (WaybillMessagesPage *self)
 {
   g_settings_bind (self->settings, "shop-name", self->shop_row, "text", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "feedback-address", self->feedback_row, "text", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "smtp-host", self->smtp_host_row, "text", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "smtp-port", self->smtp_port_spin, "value", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "smtp-username", self->smtp_username_row, "text", G_SETTINGS_BIND_DEFAULT);
@@ -380,8 +460,10 @@ bind_settings (WaybillMessagesPage *self)
       adw_preferences_group_add (self->auto_group, row);
     }
 
-  /* The preview follows the shop's name too. */
+  /* The preview follows the shop's name and feedback address too. */
   g_signal_connect_object (self->settings, "changed::shop-name", G_CALLBACK (update_preview), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::feedback-address", G_CALLBACK (feedback_changed_cb), self,
                            G_CONNECT_SWAPPED);
 }
 
@@ -410,6 +492,8 @@ waybill_messages_page_class_init (WaybillMessagesPageClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/waybill/Waybill/waybill-messages-page.ui");
   gtk_widget_class_bind_template_child (widget_class, WaybillMessagesPage, shop_row);
+  gtk_widget_class_bind_template_child (widget_class, WaybillMessagesPage, feedback_row);
+  gtk_widget_class_bind_template_child (widget_class, WaybillMessagesPage, feedback_error_label);
   gtk_widget_class_bind_template_child (widget_class, WaybillMessagesPage, auto_group);
   gtk_widget_class_bind_template_child (widget_class, WaybillMessagesPage, template_row);
   gtk_widget_class_bind_template_child (widget_class, WaybillMessagesPage, subject_row);
@@ -429,12 +513,15 @@ waybill_messages_page_class_init (WaybillMessagesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WaybillMessagesPage, twilio_sid_row);
   gtk_widget_class_bind_template_child (widget_class, WaybillMessagesPage, twilio_token_row);
   gtk_widget_class_bind_template_child (widget_class, WaybillMessagesPage, sms_from_row);
+  gtk_widget_class_bind_template_child (widget_class, WaybillMessagesPage, twilio_test_button);
+  gtk_widget_class_bind_template_child (widget_class, WaybillMessagesPage, twilio_test_row);
   gtk_widget_class_bind_template_child (widget_class, WaybillMessagesPage, limit_spin);
   gtk_widget_class_bind_template_callback (widget_class, template_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, template_edited_cb);
   gtk_widget_class_bind_template_callback (widget_class, reset_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, secret_apply_cb);
   gtk_widget_class_bind_template_callback (widget_class, smtp_test_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, twilio_test_clicked_cb);
 }
 
 static void
@@ -477,6 +564,7 @@ waybill_messages_page_new (GSettings *settings)
   self->settings = g_object_ref (settings);
   bind_settings (self);
   load_template (self);
+  feedback_changed_cb (self);
 
   waybill_credentials_lookup_async ("smtp", self->cancellable, smtp_looked_up_cb, g_object_ref (self));
   waybill_credentials_lookup_async ("twilio", self->cancellable, secrets_looked_up_cb, g_object_ref (self));

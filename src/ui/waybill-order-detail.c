@@ -635,6 +635,8 @@ make_message_row (const WaybillMessage *message)
       break;
     }
 
+  /* Errors quote servers and addresses ("<anna@example.com>"): plain text. */
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
   adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
