@@ -38,6 +38,14 @@ status=0
 tmp=$(mktemp -d) || exit 2
 trap 'rm -rf "$tmp"' EXIT
 
+# The msgids of a catalogue, one a line, without the header; a message of
+# several lines (msgid "" then "...") is joined, so that it is listed too.
+msgids () {
+  awk '/^msgid /      { id = substr($0, 7); in_id = 1; next }
+       in_id && /^"/  { id = id $0; next }
+       /^msgstr/      { if (in_id && id != "\"\"") print "msgid " id; in_id = 0 }'
+}
+
 # A msgid that ends in an odd number of "%": cut short at a macro.
 cut_short () {
   msgattrib --no-obsolete --no-wrap "$1" 2>/dev/null |
@@ -62,10 +70,8 @@ for lang in $languages; do
   echo "$po: $stats"
   case $stats in
     *untranslated* | *fuzzy*)
-      msgattrib --untranslated --no-obsolete --no-wrap "$po" | grep '^msgid ' | grep -v '^msgid ""$' |
-        sed -e 's/^/untranslated: /' >&2
-      msgattrib --only-fuzzy --no-obsolete --no-wrap "$po" | grep '^msgid ' | grep -v '^msgid ""$' |
-        sed -e 's/^/fuzzy: /' >&2
+      msgattrib --untranslated --no-obsolete --no-wrap "$po" | msgids | sed -e 's/^/untranslated: /' >&2
+      msgattrib --only-fuzzy --no-obsolete --no-wrap "$po" | msgids | sed -e 's/^/fuzzy: /' >&2
       echo "$po: every message must be translated, and none fuzzy" >&2
       status=1
       ;;
@@ -114,8 +120,7 @@ if $current; then
     # The catalogue as it would be for the sources of now: what is new in
     # them comes out untranslated.
     msgmerge --no-fuzzy-matching --quiet "po/$lang.po" "$tmp/waybill.pot" -o "$tmp/$lang.po"
-    missing=$(msgattrib --untranslated --no-obsolete --no-wrap "$tmp/$lang.po" |
-                grep '^msgid ' | grep -v '^msgid ""$')
+    missing=$(msgattrib --untranslated --no-obsolete --no-wrap "$tmp/$lang.po" | msgids)
     if [ -n "$missing" ]; then
       printf '%s\n' "$missing" | sed -e 's/^/not translated: /' >&2
       echo "po/$lang.po does not translate every message of the sources: run" >&2
