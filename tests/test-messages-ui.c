@@ -149,6 +149,16 @@ row_titled (GtkWidget     *widget,
   return g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0;
 }
 
+/* A parcel's timeline: its title holds the tracking number. */
+static gboolean
+group_titled (GtkWidget     *widget,
+              gconstpointer  part)
+{
+  const char *title = adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (widget));
+
+  return title != NULL && strstr (title, part) != NULL;
+}
+
 static gboolean
 widget_named (GtkWidget     *widget,
               gconstpointer  name)
@@ -503,6 +513,11 @@ test_compose (Fixture       *fixture,
     WaybillOrderDetail *detail = g_object_new (WAYBILL_TYPE_ORDER_DETAIL, NULL);
     GtkWidget *window = gtk_window_new ();
 
+    WaybillMessage *sent = g_ptr_array_index (messages, 0);
+    WaybillShipment *parcel = waybill_order_get_primary_shipment (order);
+    GtkWidget *timeline;
+    g_autofree char *timeline_text = NULL;
+
     gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (detail));
     waybill_order_detail_set_order (detail, order);
     waybill_order_detail_set_messages (detail, messages);
@@ -510,6 +525,28 @@ test_compose (Fixture       *fixture,
     g_assert_nonnull (strstr (text, "Messages"));
     g_assert_nonnull (strstr (text, "Delivered · Email"));
     g_assert_nonnull (strstr (text, "to anna@example.com"));
+
+    /* A message about a parcel also stands in that parcel's timeline. */
+    g_assert_nonnull (parcel);
+    g_assert_cmpint (sent->state, ==, WAYBILL_MESSAGE_STATE_SENT);
+    sent->shipment_id = waybill_shipment_get_id (parcel);
+    waybill_order_detail_set_messages (detail, messages);
+    timeline = find_widget (GTK_WIDGET (detail), ADW_TYPE_PREFERENCES_GROUP, group_titled,
+                            waybill_shipment_get_tracking_number (parcel));
+    g_assert_nonnull (timeline);
+    timeline_text = widget_text (timeline);
+    g_assert_nonnull (strstr (timeline_text, "Customer told by email: Delivered"));
+    g_assert_nonnull (strstr (timeline_text, "anna@example.com"));
+
+    /* Not one that failed. */
+    sent->state = WAYBILL_MESSAGE_STATE_FAILED;
+    waybill_order_detail_set_messages (detail, messages);
+    g_free (timeline_text);
+    timeline = find_widget (GTK_WIDGET (detail), ADW_TYPE_PREFERENCES_GROUP, group_titled,
+                            waybill_shipment_get_tracking_number (parcel));
+    timeline_text = widget_text (timeline);
+    g_assert_null (strstr (timeline_text, "Customer told"));
+    sent->state = WAYBILL_MESSAGE_STATE_SENT;
     gtk_window_destroy (GTK_WINDOW (window));
   }
 

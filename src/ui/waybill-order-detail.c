@@ -42,6 +42,9 @@ struct _WaybillOrderDetail
   GPtrArray    *feedback_rows;
   AdwPreferencesGroup *messages_group;
   GPtrArray    *message_rows;
+  /* The messages of waybill_order_detail_set_messages(): the sent ones
+   * also stand in their parcel's timeline. */
+  GPtrArray    *messages;
 };
 
 G_DEFINE_FINAL_TYPE (WaybillOrderDetail, waybill_order_detail, GTK_TYPE_WIDGET)
@@ -132,9 +135,74 @@ wrap_title (GtkWidget  *widget,
     }
 }
 
+static char *format_time (gint64 unix_time);
+
+/* A message sent to the customer about this parcel, in its timeline. */
 static GtkWidget *
-make_shipment_group (WaybillShipment *shipment)
+make_sent_message_row (const WaybillMessage *message)
 {
+  g_autofree char *when = format_time (message->sent_at);
+  g_autofree char *title = NULL;
+  g_autofree char *subtitle = NULL;
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *icon = gtk_image_new_from_icon_name ("mail-send-symbolic");
+  const char *event = waybill_message_event_get_label (message->event);
+
+  if (message->channel == WAYBILL_MESSAGE_CHANNEL_SMS)
+    /* Translators: a line of a parcel's timeline, "Customer told by SMS: Out for delivery" */
+    title = g_strdup_printf (_("Customer told by SMS: %s"), event);
+  else
+    /* Translators: a line of a parcel's timeline, "Customer told by email: Out for delivery" */
+    title = g_strdup_printf (_("Customer told by email: %s"), event);
+  /* Translators: when a message went out and to whom, "Tue 3 Dec, 14:05 · anna@example.com" */
+  subtitle = g_strdup_printf (_("%s · %s"), when, message->recipient);
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 3);
+  gtk_widget_add_css_class (icon, "timeline-icon");
+  gtk_widget_set_valign (icon, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (icon, _("Message to the customer"));
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+  gtk_widget_add_css_class (row, "timeline-message");
+
+  return row;
+}
+
+/* The messages sent about @shipment, newest first. */
+static GPtrArray *
+sent_messages_for (GPtrArray       *messages,
+                   WaybillShipment *shipment)
+{
+  GPtrArray *sent = g_ptr_array_new ();
+  gint64 id = waybill_shipment_get_id (shipment);
+
+  for (guint i = 0; messages != NULL && i < messages->len; i++)
+    {
+      const WaybillMessage *message = g_ptr_array_index (messages, i);
+
+      if (message->state == WAYBILL_MESSAGE_STATE_SENT && id > 0 && message->shipment_id == id)
+        g_ptr_array_add (sent, (gpointer) message);
+    }
+  /* The store gives them oldest first. */
+  for (guint i = 0; i < sent->len / 2; i++)
+    {
+      gpointer swap = sent->pdata[i];
+
+      sent->pdata[i] = sent->pdata[sent->len - 1 - i];
+      sent->pdata[sent->len - 1 - i] = swap;
+    }
+
+  return sent;
+}
+
+static GtkWidget *
+make_shipment_group (WaybillShipment *shipment,
+                     GPtrArray       *messages)
+{
+  g_autoptr(GPtrArray) sent = sent_messages_for (messages, shipment);
+  guint next_message = 0;
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *title = NULL;
   g_autofree char *line = waybill_format_delivery_line (shipment, now);
@@ -177,9 +245,26 @@ make_shipment_group (WaybillShipment *shipment)
       adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
     }
 
+  /* Events newest first, and each message sent to the customer where it
+   * happened among them. */
   for (guint i = 0; i < events->len; i++)
+    {
+      WaybillTrackingEvent *event = g_ptr_array_index (events, i);
+      gint64 at = g_date_time_to_unix (waybill_tracking_event_get_time (event));
+
+      for (; next_message < sent->len; next_message++)
+        {
+          const WaybillMessage *message = g_ptr_array_index (sent, next_message);
+
+          if (message->sent_at < at)
+            break;
+          adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), make_sent_message_row (message));
+        }
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), make_event_row (event, i == 0));
+    }
+  for (; next_message < sent->len; next_message++)
     adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
-                               make_event_row (g_ptr_array_index (events, i), i == 0));
+                               make_sent_message_row (g_ptr_array_index (sent, next_message)));
 
   return group;
 }
@@ -299,13 +384,31 @@ clear_shipments (WaybillOrderDetail *self)
 }
 
 static void
+update_shipments (WaybillOrderDetail *self)
+{
+  GPtrArray *shipments;
+
+  clear_shipments (self);
+  if (self->order == NULL)
+    return;
+
+  shipments = waybill_order_get_shipments (self->order);
+  for (guint i = 0; i < shipments->len; i++)
+    {
+      GtkWidget *group = make_shipment_group (g_ptr_array_index (shipments, i), self->messages);
+
+      gtk_box_append (self->shipments_box, group);
+      g_ptr_array_add (self->shipment_groups, group);
+    }
+}
+
+static void
 update (WaybillOrderDetail *self)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *title = NULL;
   g_autofree char *contact = NULL;
   g_autofree char *line = NULL;
-  GPtrArray *shipments;
   const char *email, *phone;
 
   clear_shipments (self);
@@ -344,14 +447,7 @@ update (WaybillOrderDetail *self)
   set_row (self->address_row, waybill_order_get_address (self->order));
   set_row (self->note_row, waybill_order_get_note (self->order));
 
-  shipments = waybill_order_get_shipments (self->order);
-  for (guint i = 0; i < shipments->len; i++)
-    {
-      GtkWidget *group = make_shipment_group (g_ptr_array_index (shipments, i));
-
-      gtk_box_append (self->shipments_box, group);
-      g_ptr_array_add (self->shipment_groups, group);
-    }
+  update_shipments (self);
 }
 
 static void
@@ -378,6 +474,7 @@ waybill_order_detail_finalize (GObject *object)
   g_clear_pointer (&self->shipment_groups, g_ptr_array_unref);
   g_clear_pointer (&self->feedback_rows, g_ptr_array_unref);
   g_clear_pointer (&self->message_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->messages, g_ptr_array_unref);
 
   G_OBJECT_CLASS (waybill_order_detail_parent_class)->finalize (object);
 }
@@ -662,6 +759,12 @@ waybill_order_detail_set_messages (WaybillOrderDetail *self,
   for (guint i = 0; i < self->message_rows->len; i++)
     adw_preferences_group_remove (self->messages_group, g_ptr_array_index (self->message_rows, i));
   g_ptr_array_set_size (self->message_rows, 0);
+
+  if (messages != NULL)
+    g_ptr_array_ref (messages);
+  g_clear_pointer (&self->messages, g_ptr_array_unref);
+  self->messages = messages;
+  update_shipments (self);
 
   if (messages == NULL || messages->len == 0)
     {
