@@ -82,7 +82,7 @@ case "${1:-}" in
     envfile="$data/demo-carriers.env"
     rm -f "$envfile"
     ./build/tests/waybill-demo-carriers --step-seconds "${DEMO_STEP_SECONDS:-20}" \
-      --env-file "$envfile" >/dev/null &
+      --env-file "$envfile" --data-dir "$data" >/dev/null &
     carriers=$!
     trap 'kill "$carriers" 2>/dev/null || true' EXIT INT TERM
     tries=0

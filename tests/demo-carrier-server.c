@@ -15,9 +15,12 @@
  * delivery and one is delivered within the first minute; one number in
  * five ends in an exception instead of going out for delivery.  The
  * answers are the fixtures of tests/data/carriers/<api>/ with the number
- * put in.
+ * put in.  With --data-dir, a number that Waybill's database already has
+ * further along starts where the database has it, so that no parcel of the
+ * demo moves backwards (a parcel in transit is never "picked up" again).
  *
  *   waybill-demo-carriers [--step-seconds N] [--time-offset S] [--env-file PATH]
+ *                         [--data-dir DIR]
  *
  * prints the server's URL on stdout, writes the shell assignments that
  * point Waybill at it (WAYBILL_<API>_URL, credentials) to --env-file, and
@@ -36,6 +39,8 @@
 
 #include "carriers/waybill-credentials.h"
 #include "fake-carrier-server.h"
+#include "waybill-paths.h"
+#include "waybill-store.h"
 
 #define N_STAGES 5   /* label created … delivered */
 
@@ -97,6 +102,11 @@ static gint64 start_time;
 static GHashTable *exceptions;
 static int step_seconds = 20;
 static int time_offset;
+/* Waybill's database (--data-dir), and the stage each number asked for
+ * starts at (number → stage + 1) */
+static char *database_path;
+static WaybillStore *store;
+static GHashTable *first_stages;
 
 static const DemoApi *
 demo_api_for (const FakeCarrierApi *api)
@@ -108,6 +118,78 @@ demo_api_for (const FakeCarrierApi *api)
   g_assert_not_reached ();
 }
 
+/* Where the database has @number: the stage of its shipment's status, or
+ * -1 when it has none of the five. */
+static int
+stored_stage (const char *number)
+{
+  g_autoptr(WaybillOrder) order = NULL;
+  GPtrArray *shipments;
+
+  /* Opened at the first question: the demo database may be made after
+   * the server starts. */
+  if (store == NULL && database_path != NULL && g_file_test (database_path, G_FILE_TEST_EXISTS))
+    {
+      g_autoptr(GError) error = NULL;
+
+      store = waybill_store_open (database_path, &error);
+      if (store == NULL)
+        {
+          g_printerr ("%s\n", error->message);
+          g_clear_pointer (&database_path, g_free);
+        }
+    }
+  if (store == NULL)
+    return -1;
+  order = waybill_store_find_by_tracking (store, number, NULL);
+  if (order == NULL)
+    return -1;
+
+  shipments = waybill_order_get_shipments (order);
+  for (guint i = 0; i < shipments->len; i++)
+    {
+      WaybillShipment *shipment = g_ptr_array_index (shipments, i);
+
+      if (g_strcmp0 (waybill_shipment_get_tracking_number (shipment), number) != 0)
+        continue;
+      switch ((int) waybill_shipment_get_status (shipment))
+        {
+        case WAYBILL_STATUS_INFO_RECEIVED: return 0;
+        case WAYBILL_STATUS_PICKED_UP: return 1;
+        case WAYBILL_STATUS_IN_TRANSIT: return 2;
+        case WAYBILL_STATUS_OUT_FOR_DELIVERY:
+        case WAYBILL_STATUS_AVAILABLE_FOR_PICKUP:
+        case WAYBILL_STATUS_FAILED_ATTEMPT: return 3;
+        case WAYBILL_STATUS_DELIVERED: return 4;
+        /* A parcel held up stays held up. */
+        case WAYBILL_STATUS_EXCEPTION:
+          g_hash_table_add (exceptions, g_strdup (number));
+          return 3;
+        default: return -1;
+        }
+    }
+
+  return -1;
+}
+
+/* The stage @number starts at: a hash of it, or where the database has
+ * it when that is further along; the same for every later answer. */
+static gint64
+first_stage (const char *number,
+             guint       hash)
+{
+  gpointer known = g_hash_table_lookup (first_stages, number);
+  int stage;
+
+  if (known != NULL)
+    return GPOINTER_TO_INT (known) - 1;
+
+  stage = MAX ((int) (hash % 4), stored_stage (number));
+  g_hash_table_insert (first_stages, g_strdup (number), GINT_TO_POINTER (stage + 1));
+
+  return stage;
+}
+
 /* The fixture that tells where @number is now. */
 static const char *
 scripted_fixture (const DemoApi *demo,
@@ -115,7 +197,7 @@ scripted_fixture (const DemoApi *demo,
 {
   guint hash = g_str_hash (number);
   gint64 elapsed = (g_get_monotonic_time () - start_time) / G_USEC_PER_SEC + time_offset;
-  gint64 stage = hash % 4 + elapsed / MAX (step_seconds, 1);
+  gint64 stage = first_stage (number, hash) + elapsed / MAX (step_seconds, 1);
 
   /* The first number asked of an API that has exceptions, and one in
    * five after it, hit one instead of going out for delivery. */
@@ -463,6 +545,7 @@ main (int   argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(GMainLoop) loop = NULL;
   g_autofree char *env_file = NULL;
+  g_autofree char *data_dir = NULL;
   FakeCarrierServer *server;
   const GOptionEntry entries[] = {
     { "step-seconds", 0, 0, G_OPTION_ARG_INT, &step_seconds,
@@ -471,6 +554,8 @@ main (int   argc,
       "Start as if this many seconds had passed", "S" },
     { "env-file", 0, 0, G_OPTION_ARG_FILENAME, &env_file,
       "Write the shell assignments that point Waybill here to PATH", "PATH" },
+    { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &data_dir,
+      "Start each parcel no earlier than Waybill's database in DIR has it", "DIR" },
     { NULL }
   };
 
@@ -482,8 +567,12 @@ main (int   argc,
       return 2;
     }
 
+  if (data_dir != NULL)
+    database_path = waybill_paths_get_database_path (data_dir);
+
   start_time = g_get_monotonic_time ();
   exceptions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  first_stages = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   server = fake_carrier_server_new ();
   for (guint i = 0; i < G_N_ELEMENTS (demo_apis); i++)
     {
@@ -511,5 +600,8 @@ main (int   argc,
 
   fake_carrier_server_free (server);
   g_hash_table_unref (exceptions);
+  g_hash_table_unref (first_stages);
+  g_clear_object (&store);
+  g_free (database_path);
   return 0;
 }
