@@ -113,7 +113,16 @@ case "${1:-}" in
     ASAN_OPTIONS="detect_leaks=1:abort_on_error=1" \
     LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0" \
     UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1" \
-      meson test -C build-sanitize --print-errorlogs --timeout-multiplier 3
+      meson test -C build-sanitize --print-errorlogs --timeout-multiplier 3 --no-suite ui
+    # The window tests with whole allocation stacks (slower): GLib, built
+    # without frame pointers, hides where its own allocations come from, and
+    # a process with more than 2048 quarks drops GLib's first quark block
+    # on purpose; tests/lsan.supp can only tell that one apart by the
+    # library constructor (_dl_init) that allocated it.
+    ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:fast_unwind_on_malloc=0:malloc_context_size=10" \
+    LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0" \
+    UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1" \
+      meson test -C build-sanitize --print-errorlogs --timeout-multiplier 5 --suite ui
     install_fuzz_packages
     if command -v clang >/dev/null 2>&1; then
       say "The parsers under libFuzzer, ${FUZZ_SECONDS:-10} s each:"
