@@ -11,7 +11,7 @@
 
 #include "waybill-format.h"
 #include "waybill-order-row.h"
-#include "waybill-status-style.h"
+#include "waybill-status-pill.h"
 
 /* One order in the list: number, customer, a status pill, the delivery
  * line and the tracking number.
@@ -22,7 +22,7 @@
  *
  * A search replaces every row on screen, so a row must be cheap to make:
  * it lays out and draws its texts itself with Pango, and only the status
- * pill (its colours, icon and font come from style.css through
+ * pill (one widget: its colours and font come from style.css through
  * waybill-status-style) and the Delayed badge are widgets of their own.
  * The fonts follow the list's font and libadwaita's type classes: the
  * number as .heading, the delivery and tracking lines as .caption, the
@@ -62,8 +62,6 @@ struct _WaybillOrderRow
   int           ellipsis_width;
 
   GtkWidget    *status_pill;
-  GtkImage     *status_icon;
-  GtkLabel     *status_label;
   GtkWidget    *delayed_badge;   /* NULL until an order is delayed */
 
   /* Where size_allocate put the texts. */
@@ -431,7 +429,7 @@ update (WaybillOrderRow *self)
     self->delivery = g_strdup ("");
 
   status = waybill_order_get_display_status (self->order);
-  waybill_status_style_apply (self->status_pill, self->status_icon, self->status_label, status);
+  waybill_status_pill_set_status (WAYBILL_STATUS_PILL (self->status_pill), status);
 
   delayed = waybill_order_get_delayed (self->order);
   if (delayed && self->delayed_badge == NULL)
@@ -561,13 +559,7 @@ waybill_order_row_class_init (WaybillOrderRowClass *klass)
 static void
 waybill_order_row_init (WaybillOrderRow *self)
 {
-  self->status_pill = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
-  gtk_widget_add_css_class (self->status_pill, "status-pill");
-  self->status_icon = GTK_IMAGE (gtk_image_new ());
-  gtk_image_set_pixel_size (self->status_icon, 12);
-  self->status_label = GTK_LABEL (gtk_label_new (NULL));
-  gtk_box_append (GTK_BOX (self->status_pill), GTK_WIDGET (self->status_icon));
-  gtk_box_append (GTK_BOX (self->status_pill), GTK_WIDGET (self->status_label));
+  self->status_pill = waybill_status_pill_new ();
   gtk_widget_set_parent (self->status_pill, GTK_WIDGET (self));
 }
 
@@ -632,7 +624,7 @@ waybill_order_row_dup_texts (WaybillOrderRow *self)
     self->customer,
     self->delayed_badge != NULL && gtk_widget_get_visible (self->delayed_badge) ?
       gtk_label_get_label (GTK_LABEL (self->delayed_badge)) : NULL,
-    self->order != NULL ? gtk_label_get_label (self->status_label) : NULL,
+    self->order != NULL ? waybill_status_pill_get_text (WAYBILL_STATUS_PILL (self->status_pill)) : NULL,
     self->delivery,
     self->tracking,
   };
