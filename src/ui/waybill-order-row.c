@@ -591,6 +591,9 @@ waybill_order_row_set_order (WaybillOrderRow *self,
     }
 }
 
+/* Whether a text of the row did not fit and is drawn ellipsized, as
+ * pango_layout_is_ellipsized() says for a label; FALSE before the row is
+ * laid out. */
 gboolean
 waybill_order_row_get_cut_short (WaybillOrderRow *self)
 {
