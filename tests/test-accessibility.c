@@ -13,7 +13,9 @@
 #include "waybill-demo.h"
 #include "waybill-import-window.h"
 #include "waybill-lookup-window.h"
+#include "waybill-format.h"
 #include "waybill-order-editor.h"
+#include "waybill-order-row.h"
 #include "waybill-preferences-window.h"
 #include "waybill-store.h"
 #include "waybill-window.h"
@@ -527,6 +529,13 @@ collect_ellipsized (GtkWidget *widget,
   if (GTK_IS_LABEL (widget) && gtk_label_get_ellipsize (GTK_LABEL (widget)) != PANGO_ELLIPSIZE_NONE &&
       pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (widget))))
     g_ptr_array_add (cut, g_strdup (gtk_label_get_text (GTK_LABEL (widget))));
+  /* An order in the list draws its texts itself. */
+  if (WAYBILL_IS_ORDER_ROW (widget) && waybill_order_row_get_cut_short (WAYBILL_ORDER_ROW (widget)))
+    {
+      g_auto(GStrv) texts = waybill_order_row_dup_texts (WAYBILL_ORDER_ROW (widget));
+
+      g_ptr_array_add (cut, g_strjoinv (" / ", texts));
+    }
 
   for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
     collect_ellipsized (c, cut);
@@ -539,6 +548,105 @@ ellipsized (GtkWidget *root)
 
   collect_ellipsized (root, cut);
   return cut;
+}
+
+static void
+collect_rows (GtkWidget *widget,
+              GPtrArray *rows)
+{
+  if (!gtk_widget_get_mapped (widget))
+    return;
+  if (WAYBILL_IS_ORDER_ROW (widget))
+    g_ptr_array_add (rows, widget);
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    collect_rows (c, rows);
+}
+
+/* The order rows on screen. */
+static GPtrArray *
+order_rows (Fixture *fixture)
+{
+  GPtrArray *rows = g_ptr_array_new ();
+
+  collect_rows (GTK_WIDGET (fixture->window), rows);
+  return rows;
+}
+
+/* An order row draws its texts itself: its accessible name says all of
+ * them, the number first. */
+static void
+test_order_rows_named (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GDateTime) now = waybill_format_now ();
+  guint parcels = 0;
+
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (fixture->window));
+  rows = order_rows (fixture);
+  g_assert_cmpuint (rows->len, >, 5);
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      WaybillOrderRow *row = g_ptr_array_index (rows, i);
+      WaybillOrder *order = waybill_order_row_get_order (row);
+      WaybillShipment *shipment = waybill_order_get_primary_shipment (order);
+      g_autofree char *name = NULL;
+      g_autofree char *line = waybill_format_order_line (order, now);
+
+      g_assert_true (has_label_property (GTK_WIDGET (row)));
+      name = gtk_test_accessible_check_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, "");
+      g_assert_true (g_str_has_prefix (name, waybill_order_get_order_number (order)));
+      g_assert_nonnull (strstr (name, waybill_order_get_customer (order)));
+      g_assert_nonnull (strstr (name, waybill_status_get_label (waybill_order_get_display_status (order))));
+      g_assert_nonnull (strstr (name, line));
+      if (waybill_order_get_delayed (order))
+        g_assert_nonnull (strstr (name, "Delayed"));
+      else
+        g_assert_null (strstr (name, "Delayed"));
+      if (shipment != NULL)
+        {
+          g_assert_nonnull (strstr (name, waybill_shipment_get_tracking_number (shipment)));
+          parcels++;
+        }
+    }
+  g_assert_cmpuint (parcels, >, 0);
+}
+
+/* The check for texts cut short sees a row's own texts: a row narrower
+ * than its order's texts is cut short, a wide one is not. */
+static void
+test_order_row_cut_short (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(WaybillOrder) order = waybill_store_get_order (fixture->store, busy_order_id (fixture), NULL);
+  GtkWidget *window = gtk_window_new ();
+  WaybillOrderRow *row = waybill_order_row_new ();
+  int minimum, natural, narrow_height, wide_height;
+
+  /* A window as narrow as it goes: the row gets less than its natural
+   * width. */
+  waybill_order_row_set_order (row, order);
+  gtk_widget_measure (GTK_WIDGET (row), GTK_ORIENTATION_HORIZONTAL, -1, &minimum, &natural, NULL, NULL);
+  g_assert_cmpint (minimum, <, natural);
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (row));
+  gtk_window_set_default_size (GTK_WINDOW (window), 100, -1);
+  gtk_window_present (GTK_WINDOW (window));
+  gtk_test_widget_wait_for_draw (window);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (row)), <, natural);
+  g_assert_true (waybill_order_row_get_cut_short (row));
+  narrow_height = gtk_widget_get_height (GTK_WIDGET (row));
+
+  gtk_window_set_default_size (GTK_WINDOW (window), natural + 100, -1);
+  iterate (200);
+  gtk_test_widget_wait_for_draw (window);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (row)), >=, natural);
+  g_assert_false (waybill_order_row_get_cut_short (row));
+  wide_height = gtk_widget_get_height (GTK_WIDGET (row));
+  /* Cut short, not wrapped: the same lines. */
+  g_assert_cmpint (narrow_height, ==, wide_height);
+
+  gtk_window_destroy (GTK_WINDOW (window));
 }
 
 static void
@@ -591,10 +699,26 @@ test_large_text (Fixture       *fixture,
                  gconstpointer  data)
 {
   GtkSettings *settings = gtk_settings_get_default ();
-  int dpi = 0;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(WaybillOrder) first = NULL;
+  int dpi = 0, height = 0;
+
+  /* The rows lay out their texts themselves: they grow with the text. */
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (fixture->window));
+  rows = order_rows (fixture);
+  g_assert_cmpuint (rows->len, >, 0);
+  first = g_object_ref (waybill_order_row_get_order (g_ptr_array_index (rows, 0)));
+  height = gtk_widget_get_height (g_ptr_array_index (rows, 0));
 
   g_object_get (settings, "gtk-xft-dpi", &dpi, NULL);
   g_object_set (settings, "gtk-xft-dpi", 96 * 1024 * 3 / 2, NULL);
+  iterate (200);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (fixture->window));
+  g_clear_pointer (&rows, g_ptr_array_unref);
+  rows = order_rows (fixture);
+  g_assert_cmpuint (rows->len, >, 0);
+  g_assert_true (waybill_order_row_get_order (g_ptr_array_index (rows, 0)) == first);
+  g_assert_cmpint (gtk_widget_get_height (g_ptr_array_index (rows, 0)), >=, height * 13 / 10);
 
   waybill_window_show_order_id (fixture->window, busy_order_id (fixture));
   show_large (fixture, 1100, FALSE, TRUE, "large-text-wide.png");
@@ -638,6 +762,10 @@ main (int   argc,
   g_test_add ("/waybill/accessibility/import", Fixture, NULL, fixture_set_up, test_import_named, fixture_tear_down);
   g_test_add ("/waybill/accessibility/window-shortcuts", Fixture, NULL, fixture_set_up, test_window_shortcuts,
               fixture_tear_down);
+  g_test_add ("/waybill/accessibility/order-rows", Fixture, NULL, fixture_set_up, test_order_rows_named,
+              fixture_tear_down);
+  g_test_add ("/waybill/accessibility/order-row-cut-short", Fixture, NULL, fixture_set_up,
+              test_order_row_cut_short, fixture_tear_down);
   g_test_add ("/waybill/accessibility/large-text", Fixture, NULL, fixture_set_up, test_large_text,
               fixture_tear_down);
   g_test_add ("/waybill/accessibility/lookup", Fixture, NULL, fixture_set_up, test_lookup_named, fixture_tear_down);

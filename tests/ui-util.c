@@ -8,6 +8,7 @@
 #include "ui-util.h"
 
 #include "waybill-order-detail.h"
+#include "waybill-order-row.h"
 
 /* Runs the main context for at least @ms milliseconds. */
 void
@@ -33,6 +34,16 @@ collect_text (GtkWidget *widget,
 
   if (GTK_IS_LABEL (widget))
     g_string_append_printf (out, "%s\n", gtk_label_get_label (GTK_LABEL (widget)));
+
+  /* An order in the list draws most of its texts itself. */
+  if (WAYBILL_IS_ORDER_ROW (widget))
+    {
+      g_auto(GStrv) texts = waybill_order_row_dup_texts (WAYBILL_ORDER_ROW (widget));
+
+      for (guint i = 0; texts[i] != NULL; i++)
+        g_string_append_printf (out, "%s\n", texts[i]);
+      return;
+    }
 
   /* Only the stack's page on screen counts. */
   if (GTK_IS_STACK (widget))

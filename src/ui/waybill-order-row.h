@@ -19,5 +19,7 @@ WaybillOrderRow *waybill_order_row_new       (void);
 WaybillOrder    *waybill_order_row_get_order (WaybillOrderRow *self);
 void             waybill_order_row_set_order (WaybillOrderRow *self,
                                               WaybillOrder    *order);
+gboolean         waybill_order_row_get_cut_short (WaybillOrderRow *self);
+char           **waybill_order_row_dup_texts     (WaybillOrderRow *self);
 
 G_END_DECLS

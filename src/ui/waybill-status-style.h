@@ -11,6 +11,8 @@
 
 G_BEGIN_DECLS
 
+void waybill_status_style_set_class (GtkWidget     *pill,
+                                     WaybillStatus  status);
 void waybill_status_style_apply (GtkWidget     *pill,
                                  GtkImage      *icon,
                                  GtkLabel      *label,
