@@ -17,6 +17,7 @@
 #include "fake-carrier-server.h"
 #include "waybill-paths.h"
 #include "waybill-store.h"
+#include "test-util.h"
 
 /* `waybill refresh` as cron runs it: the real binary (WAYBILL_BINARY) on a
  * private data folder, its tracking APIs pointed at the fake carrier
@@ -233,39 +234,17 @@ static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
   f->server = fake_carrier_server_new ();
   fake_carrier_server_setup_env (f->server);
 
-  f->dir = g_dir_make_tmp ("waybill-cli-refresh-XXXXXX", &error);
-  g_assert_no_error (error);
+  f->dir = test_make_tmp_dir ("cli-refresh");
   f->path = waybill_paths_get_database_path (f->dir);
-  f->store = waybill_store_open (f->path, &error);
-  g_assert_no_error (error);
+  f->store = test_open_store (f->path);
 
   add_order (f, "1001", "ups", UPS_A);
   add_order (f, "1003", "dhl-parcel-de", DHL_C);
   /* No API for it: not asked. */
   add_order (f, "1004", "bike-courier", "BIKE-0042");
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_remove (child);
-    }
-  g_rmdir (path);
 }
 
 static void

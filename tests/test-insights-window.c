@@ -19,6 +19,7 @@
 #include "waybill-insights-window.h"
 #include "waybill-order-detail.h"
 #include "waybill-window.h"
+#include "test-util.h"
 
 /* Keeping customers informed, in the window: the Insights window shows the
  * seeded figures (in each chart's data and accessible description), the
@@ -36,34 +37,14 @@ typedef struct
 } Fixture;
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_remove (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
 
-  fixture->dir = g_dir_make_tmp ("waybill-insights-XXXXXX", &error);
-  g_assert_no_error (error);
+  fixture->dir = test_make_tmp_dir ("insights");
   fixture->path = g_build_filename (fixture->dir, "waybill.db", NULL);
-  fixture->store = waybill_store_open (fixture->path, &error);
-  g_assert_no_error (error);
+  fixture->store = test_open_store (fixture->path);
 
   if (g_strcmp0 (data, "demo") == 0)
     {

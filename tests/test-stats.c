@@ -11,6 +11,7 @@
 #include "insights-seed.h"
 #include "waybill-stats.h"
 #include "waybill-store-private.h"
+#include "test-util.h"
 
 typedef struct
 {
@@ -20,34 +21,12 @@ typedef struct
 } Fixture;
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_remove (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  fixture->dir = g_dir_make_tmp ("waybill-stats-XXXXXX", &error);
-  g_assert_no_error (error);
+  fixture->dir = test_make_tmp_dir ("stats");
   fixture->path = g_build_filename (fixture->dir, "waybill.db", NULL);
-  fixture->store = waybill_store_open (fixture->path, &error);
-  g_assert_no_error (error);
+  fixture->store = test_open_store (fixture->path);
 }
 
 static void
@@ -292,8 +271,7 @@ test_reads_during_write (Fixture       *fixture,
   g_autoptr(WaybillStats) stats = NULL;
 
   insights_seed (fixture->store);
-  other = waybill_store_open (fixture->path, &error);
-  g_assert_no_error (error);
+  other = test_open_store (fixture->path);
   g_assert_true (waybill_store_begin (other, &error));
 
   stats = waybill_stats_compute (fixture->store, NULL, NULL, &error);

@@ -10,6 +10,7 @@
 
 #include "waybill-demo.h"
 #include "waybill-store-private.h"
+#include "test-util.h"
 
 /* Keyset paging (waybill_store_list_orders_after / _from_end), and the
  * filter counts made in a thread.  Pages read
@@ -47,11 +48,9 @@ fixture_set_up (Fixture       *fixture,
 {
   g_autoptr(GError) error = NULL;
 
-  fixture->dir = g_dir_make_tmp ("waybill-paging-XXXXXX", &error);
-  g_assert_no_error (error);
+  fixture->dir = test_make_tmp_dir ("paging");
   fixture->path = g_build_filename (fixture->dir, "waybill.db", NULL);
-  fixture->store = waybill_store_open (fixture->path, &error);
-  g_assert_no_error (error);
+  fixture->store = test_open_store (fixture->path);
 
   waybill_demo_fill (fixture->store, 260, 11, &error);
   g_assert_no_error (error);

@@ -1,0 +1,57 @@
+/* test-util.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "test-util.h"
+
+#include <glib/gstdio.h>
+
+/* Makes a new directory "waybill-NAME-XXXXXX" under the temporary
+ * directory; the test fails if it cannot. Free it with g_free(). */
+char *
+test_make_tmp_dir (const char *name)
+{
+  g_autofree char *template = g_strdup_printf ("waybill-%s-XXXXXX", name);
+  g_autoptr(GError) error = NULL;
+  char *dir = g_dir_make_tmp (template, &error);
+
+  g_assert_no_error (error);
+
+  return dir;
+}
+
+/* Opens (creating it if need be) the store at PATH; the test fails if it
+ * cannot. */
+WaybillStore *
+test_open_store (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  WaybillStore *store = waybill_store_open (path, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (store);
+
+  return store;
+}
+
+/* Removes PATH and everything below it; what is not there is skipped. */
+void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_remove (child);
+    }
+  g_rmdir (path);
+}

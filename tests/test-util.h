@@ -1,0 +1,19 @@
+/* test-util.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "waybill-store.h"
+
+G_BEGIN_DECLS
+
+/* What many tests set up the same way: a private temporary directory, a
+ * fresh store in it, and the directory removed again afterwards. */
+
+char         *test_make_tmp_dir (const char *name);
+WaybillStore *test_open_store   (const char *path);
+void          remove_tree       (const char *path);
+
+G_END_DECLS
