@@ -20,6 +20,7 @@
 #include "waybill-status.h"
 #include "waybill-store.h"
 #include "waybill-window.h"
+#include "test-util.h"
 
 /* The app as it runs (WaybillApplication with its refresher, notifier and
  * window, g_application_run with --data-dir) against the fake UPS API
@@ -415,13 +416,11 @@ static void
 test_refresh_now (void)
 {
   g_autoptr(WaybillApplication) app = NULL;
-  g_autoptr(GError) error = NULL;
   Test test = { 0 };
   char *argv[] = { (char *) "waybill", (char *) "--data-dir", NULL, NULL };
   int status;
 
-  test.dir = g_dir_make_tmp ("waybill-app-refresh-XXXXXX", &error);
-  g_assert_no_error (error);
+  test.dir = test_make_tmp_dir ("app-refresh");
   argv[2] = test.dir;
   test.server = fake_carrier_server_new ();
   fake_carrier_server_setup_env (test.server);
@@ -440,18 +439,7 @@ test_refresh_now (void)
   g_clear_object (&test.mock);
   g_clear_object (&test.bus);
   fake_carrier_server_free (test.server);
-  {
-    g_autoptr(GDir) dir = g_dir_open (test.dir, 0, NULL);
-    const char *name;
-
-    while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *child = g_build_filename (test.dir, name, NULL);
-
-        g_remove (child);
-      }
-  }
-  g_rmdir (test.dir);
+  remove_tree (test.dir);
   g_free (test.dir);
 }
 
@@ -784,11 +772,9 @@ static void
 test_customer_message (void)
 {
   g_autoptr(GSettings) settings = g_settings_new ("io.github.waybill.Waybill");
-  g_autoptr(GError) error = NULL;
   Test test = { 0 };
 
-  test.dir = g_dir_make_tmp ("waybill-app-messages-XXXXXX", &error);
-  g_assert_no_error (error);
+  test.dir = test_make_tmp_dir ("app-messages");
   test.server = fake_carrier_server_new ();
   fake_carrier_server_setup_env (test.server);
   /* First run: out for delivery, then the same again; after the restart:
@@ -819,18 +805,7 @@ test_customer_message (void)
   g_clear_object (&test.mock);
   g_clear_object (&test.bus);
   fake_carrier_server_free (test.server);
-  {
-    g_autoptr(GDir) dir = g_dir_open (test.dir, 0, NULL);
-    const char *name;
-
-    while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *child = g_build_filename (test.dir, name, NULL);
-
-        g_remove (child);
-      }
-  }
-  g_rmdir (test.dir);
+  remove_tree (test.dir);
   g_free (test.dir);
   g_free (test.sink_log);
 }

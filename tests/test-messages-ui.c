@@ -24,6 +24,7 @@
 #include "waybill-order-editor.h"
 #include "waybill-outbox.h"
 #include "waybill-preferences-window.h"
+#include "test-util.h"
 
 typedef struct
 {
@@ -45,14 +46,11 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
 
-  fixture->dir = g_dir_make_tmp ("waybill-messages-ui-XXXXXX", &error);
-  g_assert_no_error (error);
+  fixture->dir = test_make_tmp_dir ("messages-ui");
   path = g_build_filename (fixture->dir, "waybill.db", NULL);
-  fixture->store = waybill_store_open (path, &error);
-  g_assert_no_error (error);
+  fixture->store = test_open_store (path);
   fixture->settings = g_settings_new ("io.github.waybill.Waybill");
   for (guint i = 0; i < G_N_ELEMENTS (keys_to_reset); i++)
     g_settings_reset (fixture->settings, keys_to_reset[i]);
@@ -62,8 +60,6 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  static const char * const files[] = { "waybill.db", "waybill.db-wal", "waybill.db-shm", "smtp.log" };
-
   if (fixture->sink != NULL)
     {
       g_subprocess_send_signal (fixture->sink, SIGTERM);
@@ -72,12 +68,7 @@ fixture_tear_down (Fixture       *fixture,
     }
   g_clear_object (&fixture->store);
   g_clear_object (&fixture->settings);
-  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
-    {
-      g_autofree char *path = g_build_filename (fixture->dir, files[i], NULL);
-      g_remove (path);
-    }
-  g_rmdir (fixture->dir);
+  remove_tree (fixture->dir);
   g_free (fixture->dir);
   g_free (fixture->sink_log);
 }

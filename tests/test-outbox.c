@@ -21,6 +21,7 @@
 #include "waybill-message-template.h"
 #include "waybill-outbox.h"
 #include "waybill-store-private.h"
+#include "test-util.h"
 
 #define T0 1780000000 /* 2026-05-28 20:26:40 UTC */
 
@@ -150,13 +151,10 @@ fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
   g_autoptr(GDateTime) start = g_date_time_new_from_unix_utc (T0);
-  g_autoptr(GError) error = NULL;
 
-  fixture->dir = g_dir_make_tmp ("waybill-outbox-XXXXXX", &error);
-  g_assert_no_error (error);
+  fixture->dir = test_make_tmp_dir ("outbox");
   fixture->db_path = g_build_filename (fixture->dir, "waybill.db", NULL);
-  fixture->store = waybill_store_open (fixture->db_path, &error);
-  g_assert_no_error (error);
+  fixture->store = test_open_store (fixture->db_path);
 
   fixture->settings = g_settings_new ("io.github.waybill.Waybill");
   for (guint i = 0; i < G_N_ELEMENTS (keys_to_reset); i++)
@@ -186,18 +184,7 @@ fixture_tear_down (Fixture       *fixture,
   sink_stop (&fixture->sink);
   fake_twilio_stop (&fixture->twilio);
 
-  for (guint i = 0; i < 3; i++)
-    {
-      static const char * const suffixes[] = { "", "-wal", "-shm" };
-      g_autofree char *path = g_strconcat (fixture->db_path, suffixes[i], NULL);
-
-      g_remove (path);
-    }
-  {
-    g_autofree char *log = g_build_filename (fixture->dir, "smtp.log", NULL);
-    g_remove (log);
-  }
-  g_rmdir (fixture->dir);
+  remove_tree (fixture->dir);
   g_free (fixture->db_path);
   g_free (fixture->dir);
 }

@@ -64,14 +64,8 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  g_autofree char *wal = g_strconcat (fixture->path, "-wal", NULL);
-  g_autofree char *shm = g_strconcat (fixture->path, "-shm", NULL);
-
   g_assert_finalize_object (fixture->store);
-  g_remove (fixture->path);
-  g_remove (wal);
-  g_remove (shm);
-  g_rmdir (fixture->dir);
+  remove_tree (fixture->dir);
   g_free (fixture->path);
   g_free (fixture->dir);
 }
