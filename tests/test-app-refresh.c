@@ -20,6 +20,7 @@
 #include "waybill-status.h"
 #include "waybill-store.h"
 #include "waybill-window.h"
+#include "smtp-sink-run.h"
 #include "test-util.h"
 
 /* The app as it runs (WaybillApplication with its refresher, notifier and
@@ -54,8 +55,7 @@ typedef struct
   gint64             other_id;
   gboolean           ran;
   /* Customer messages */
-  GSubprocess       *sink;
-  char              *sink_log;
+  SmtpSink           sink;
   guint              phase;
   guint              asked_before;
   WaybillWindow     *window;
@@ -445,33 +445,17 @@ test_refresh_now (void)
 
 /* ---- Customer messages ---------------------------------------------------- */
 
-static const char * const message_keys[] = {
-  "shop-name", "smtp-host", "smtp-port", "smtp-security", "smtp-from", "message-auto-out-for-delivery",
-};
-
 /* tests/smtp-sink.py on a free port, and the app's settings pointing at it
  * (GSETTINGS_BACKEND=memory: the app in this process reads them). */
 static void
 start_sink (Test *test)
 {
-  g_autofree char *script = g_build_filename (TEST_SRCDIR, "smtp-sink.py", NULL);
   g_autoptr(GSettings) settings = g_settings_new ("io.github.waybill.Waybill");
-  g_autoptr(GDataInputStream) in = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *line = NULL;
 
-  test->sink_log = g_build_filename (test->dir, "smtp.log", NULL);
-  test->sink = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
-                                 "/usr/bin/python3", script, test->sink_log, NULL);
-  g_assert_no_error (error);
-  in = g_data_input_stream_new (g_subprocess_get_stdout_pipe (test->sink));
-  line = g_data_input_stream_read_line (in, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (line);
-
+  smtp_sink_start (&test->sink, test->dir, NULL, NULL, 0);
   g_settings_set_string (settings, "shop-name", "Tea & Things");
   g_settings_set_string (settings, "smtp-host", "127.0.0.1");
-  g_settings_set_int (settings, "smtp-port", (int) g_ascii_strtoll (line, NULL, 10));
+  g_settings_set_int (settings, "smtp-port", (int) test->sink.port);
   g_settings_set_enum (settings, "smtp-security", WAYBILL_SMTP_SECURITY_NONE);
   g_settings_set_string (settings, "smtp-from", "shop@example.com");
   g_settings_set_boolean (settings, "message-auto-out-for-delivery", TRUE);
@@ -481,27 +465,7 @@ start_sink (Test *test)
 static GPtrArray *
 sink_mails (Test *test)
 {
-  GPtrArray *mails = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
-  g_autofree char *text = NULL;
-  g_auto(GStrv) lines = NULL;
-
-  if (!g_file_get_contents (test->sink_log, &text, NULL, NULL))
-    return mails;
-  lines = g_strsplit (text, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      g_autoptr(JsonParser) parser = json_parser_new ();
-      JsonObject *object;
-
-      if (*lines[i] == '\0')
-        continue;
-      g_assert_true (json_parser_load_from_data (parser, lines[i], -1, NULL));
-      object = json_node_get_object (json_parser_get_root (parser));
-      if (json_object_has_member (object, "data"))
-        g_ptr_array_add (mails, json_object_ref (object));
-    }
-
-  return mails;
+  return smtp_sink_entries (&test->sink, "data");
 }
 
 static char *
@@ -795,11 +759,8 @@ test_customer_message (void)
   g_assert_cmpuint (fake_carrier_server_pending (test.server, NUMBER_PATH), ==, 0);
   g_assert_cmpuint (n_mails (&test), ==, 1);
 
-  for (guint i = 0; i < G_N_ELEMENTS (message_keys); i++)
-    g_settings_reset (settings, message_keys[i]);
-  g_subprocess_send_signal (test.sink, SIGTERM);
-  g_subprocess_wait (test.sink, NULL, NULL);
-  g_clear_object (&test.sink);
+  test_reset_message_settings (settings);
+  smtp_sink_stop (&test.sink);
   g_subprocess_send_signal (test.mock, SIGTERM);
   g_subprocess_wait (test.mock, NULL, NULL);
   g_clear_object (&test.mock);
@@ -807,7 +768,6 @@ test_customer_message (void)
   fake_carrier_server_free (test.server);
   remove_tree (test.dir);
   g_free (test.dir);
-  g_free (test.sink_log);
 }
 
 int

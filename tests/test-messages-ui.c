@@ -24,6 +24,7 @@
 #include "waybill-order-editor.h"
 #include "waybill-outbox.h"
 #include "waybill-preferences-window.h"
+#include "smtp-sink-run.h"
 #include "test-util.h"
 
 typedef struct
@@ -31,16 +32,8 @@ typedef struct
   char         *dir;
   WaybillStore *store;
   GSettings    *settings;
-  GSubprocess  *sink;
-  char         *sink_log;
+  SmtpSink      sink;
 } Fixture;
-
-static const char * const keys_to_reset[] = {
-  "shop-name", "feedback-address", "message-templates", "message-daily-limit", "smtp-host", "smtp-port",
-  "smtp-security", "smtp-username", "smtp-from", "sms-from",
-  "message-auto-shipped", "message-auto-out-for-delivery", "message-auto-delivered",
-  "message-auto-delayed", "message-auto-exception", "message-auto-ready-for-pickup",
-};
 
 static void
 fixture_set_up (Fixture       *fixture,
@@ -52,47 +45,27 @@ fixture_set_up (Fixture       *fixture,
   path = g_build_filename (fixture->dir, "waybill.db", NULL);
   fixture->store = test_open_store (path);
   fixture->settings = g_settings_new ("io.github.waybill.Waybill");
-  for (guint i = 0; i < G_N_ELEMENTS (keys_to_reset); i++)
-    g_settings_reset (fixture->settings, keys_to_reset[i]);
+  test_reset_message_settings (fixture->settings);
 }
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  if (fixture->sink != NULL)
-    {
-      g_subprocess_send_signal (fixture->sink, SIGTERM);
-      g_subprocess_wait (fixture->sink, NULL, NULL);
-      g_clear_object (&fixture->sink);
-    }
+  smtp_sink_stop (&fixture->sink);
   g_clear_object (&fixture->store);
   g_clear_object (&fixture->settings);
   remove_tree (fixture->dir);
   g_free (fixture->dir);
-  g_free (fixture->sink_log);
 }
 
-/* tests/smtp-sink.py on a free port; its log holds what it received. */
+/* tests/smtp-sink.py, and the settings pointing at it. */
 static void
 start_sink (Fixture *fixture)
 {
-  g_autofree char *script = g_build_filename (TEST_SRCDIR, "smtp-sink.py", NULL);
-  g_autoptr(GDataInputStream) in = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *line = NULL;
-
-  fixture->sink_log = g_build_filename (fixture->dir, "smtp.log", NULL);
-  fixture->sink = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
-                                    "/usr/bin/python3", script, fixture->sink_log, NULL);
-  g_assert_no_error (error);
-  in = g_data_input_stream_new (g_subprocess_get_stdout_pipe (fixture->sink));
-  line = g_data_input_stream_read_line (in, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (line);
-
+  smtp_sink_start (&fixture->sink, fixture->dir, NULL, NULL, 0);
   g_settings_set_string (fixture->settings, "smtp-host", "127.0.0.1");
-  g_settings_set_int (fixture->settings, "smtp-port", (int) g_ascii_strtoll (line, NULL, 10));
+  g_settings_set_int (fixture->settings, "smtp-port", (int) fixture->sink.port);
   g_settings_set_enum (fixture->settings, "smtp-security", WAYBILL_SMTP_SECURITY_NONE);
   g_settings_set_string (fixture->settings, "smtp-from", "shop@example.com");
 }
@@ -100,15 +73,9 @@ start_sink (Fixture *fixture)
 static guint
 sink_count (Fixture *fixture)
 {
-  g_autofree char *text = NULL;
-  guint n = 0;
+  g_autoptr(GPtrArray) mails = smtp_sink_entries (&fixture->sink, "data");
 
-  if (!g_file_get_contents (fixture->sink_log, &text, NULL, NULL))
-    return 0;
-  for (const char *p = text; (p = strstr (p, "\"data\"")) != NULL; p++)
-    n++;
-
-  return n;
+  return mails->len;
 }
 
 /* The first widget under @root of @type that @match accepts. */
@@ -491,7 +458,7 @@ test_compose (Fixture       *fixture,
   {
     g_autofree char *log = NULL;
 
-    g_assert_true (g_file_get_contents (fixture->sink_log, &log, NULL, NULL));
+    g_assert_true (g_file_get_contents (fixture->sink.log_path, &log, NULL, NULL));
     g_assert_nonnull (strstr (log, "To: <anna@example.com>"));
     g_assert_nonnull (strstr (log, "Subject: =?UTF-8?B?"));
   }

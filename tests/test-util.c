@@ -55,3 +55,19 @@ remove_tree (const char *path)
     }
   g_rmdir (path);
 }
+
+static const char * const keys_to_reset[] = {
+  "shop-name", "feedback-address", "message-templates", "message-daily-limit", "smtp-host", "smtp-port",
+  "smtp-security", "smtp-username", "smtp-from", "sms-from",
+  "message-auto-shipped", "message-auto-out-for-delivery", "message-auto-delivered",
+  "message-auto-delayed", "message-auto-exception", "message-auto-ready-for-pickup",
+};
+
+/* The settings of customer messages back at their defaults, whatever an
+ * earlier test set (the tests share one memory backend per process). */
+void
+test_reset_message_settings (GSettings *settings)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (keys_to_reset); i++)
+    g_settings_reset (settings, keys_to_reset[i]);
+}

@@ -5,6 +5,8 @@
 
 #pragma once
 
+#include <gio/gio.h>
+
 #include "waybill-store.h"
 
 G_BEGIN_DECLS
@@ -15,5 +17,8 @@ G_BEGIN_DECLS
 char         *test_make_tmp_dir (const char *name);
 WaybillStore *test_open_store   (const char *path);
 void          remove_tree       (const char *path);
+
+/* The settings of customer messages back at their defaults. */
+void          test_reset_message_settings (GSettings *settings);
 
 G_END_DECLS

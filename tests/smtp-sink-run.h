@@ -1,0 +1,30 @@
+/* smtp-sink-run.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/* tests/smtp-sink.py on a free port of 127.0.0.1, for the tests that send
+ * email; its log (a JSON object a line) holds what it received. */
+typedef struct
+{
+  GSubprocess *process;
+  char        *log_path;
+  guint        port;
+} SmtpSink;
+
+void       smtp_sink_start         (SmtpSink   *sink,
+                                    const char *dir,
+                                    const char *user,
+                                    const char *password,
+                                    int         fail);
+void       smtp_sink_stop          (SmtpSink   *sink);
+GPtrArray *smtp_sink_entries       (SmtpSink   *sink,
+                                    const char *member);
+
+G_END_DECLS
