@@ -29,12 +29,7 @@
  * With WAYBILL_SCREENSHOT_DIR set, it saves the Insights and Feedback
  * windows on demo data, light and dark. */
 
-typedef struct
-{
-  char         *dir;
-  char         *path;
-  WaybillStore *store;
-} Fixture;
+typedef TestStoreDir Fixture;
 
 static void
 fixture_set_up (Fixture       *fixture,
@@ -42,9 +37,7 @@ fixture_set_up (Fixture       *fixture,
 {
   g_autoptr(GError) error = NULL;
 
-  fixture->dir = test_make_tmp_dir ("insights");
-  fixture->path = g_build_filename (fixture->dir, "waybill.db", NULL);
-  fixture->store = test_open_store (fixture->path);
+  test_store_dir_set_up (fixture, "insights");
 
   if (g_strcmp0 (data, "demo") == 0)
     {
@@ -59,10 +52,7 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  g_assert_finalize_object (fixture->store);
-  remove_tree (fixture->dir);
-  g_free (fixture->path);
-  g_free (fixture->dir);
+  test_store_dir_tear_down (fixture);
 }
 
 static void

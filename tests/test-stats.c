@@ -13,30 +13,20 @@
 #include "waybill-store-private.h"
 #include "test-util.h"
 
-typedef struct
-{
-  char         *dir;
-  char         *path;
-  WaybillStore *store;
-} Fixture;
+typedef TestStoreDir Fixture;
 
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  fixture->dir = test_make_tmp_dir ("stats");
-  fixture->path = g_build_filename (fixture->dir, "waybill.db", NULL);
-  fixture->store = test_open_store (fixture->path);
+  test_store_dir_set_up (fixture, "stats");
 }
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  g_assert_finalize_object (fixture->store);
-  remove_tree (fixture->dir);
-  g_free (fixture->path);
-  g_free (fixture->dir);
+  test_store_dir_tear_down (fixture);
 }
 
 static WaybillCarrierStats *

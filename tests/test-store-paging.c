@@ -23,12 +23,7 @@
  * apart from the store's ORDER BY, so that the test also checks the order
  * itself. */
 
-typedef struct
-{
-  char         *dir;
-  char         *path;
-  WaybillStore *store;
-} Fixture;
+typedef TestStoreDir Fixture;
 
 static void
 exec_sql (WaybillStore *store,
@@ -48,9 +43,7 @@ fixture_set_up (Fixture       *fixture,
 {
   g_autoptr(GError) error = NULL;
 
-  fixture->dir = test_make_tmp_dir ("paging");
-  fixture->path = g_build_filename (fixture->dir, "waybill.db", NULL);
-  fixture->store = test_open_store (fixture->path);
+  test_store_dir_set_up (fixture, "paging");
 
   waybill_demo_fill (fixture->store, 260, 11, &error);
   g_assert_no_error (error);
@@ -64,10 +57,7 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  g_assert_finalize_object (fixture->store);
-  remove_tree (fixture->dir);
-  g_free (fixture->path);
-  g_free (fixture->dir);
+  test_store_dir_tear_down (fixture);
 }
 
 static WaybillOrderKey

@@ -17,12 +17,7 @@
 #include "waybill-store-private.h"
 #include "test-util.h"
 
-typedef struct
-{
-  char         *dir;
-  char         *path;
-  WaybillStore *store;
-} Fixture;
+typedef TestStoreDir Fixture;
 
 static void
 fixture_set_up (Fixture       *fixture,
@@ -37,11 +32,7 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  if (fixture->store != NULL)
-    g_assert_finalize_object (fixture->store);
-  remove_tree (fixture->dir);
-  g_free (fixture->path);
-  g_free (fixture->dir);
+  test_store_dir_tear_down (fixture);
 }
 
 static WaybillOrder *

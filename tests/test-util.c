@@ -37,6 +37,25 @@ test_open_store (const char *path)
   return store;
 }
 
+void
+test_store_dir_set_up (TestStoreDir *t,
+                       const char   *name)
+{
+  t->dir = test_make_tmp_dir (name);
+  t->path = g_build_filename (t->dir, "waybill.db", NULL);
+  t->store = test_open_store (t->path);
+}
+
+void
+test_store_dir_tear_down (TestStoreDir *t)
+{
+  if (t->store != NULL)
+    g_assert_finalize_object (g_steal_pointer (&t->store));
+  remove_tree (t->dir);
+  g_clear_pointer (&t->path, g_free);
+  g_clear_pointer (&t->dir, g_free);
+}
+
 /* Removes PATH and everything below it; what is not there is skipped. */
 void
 remove_tree (const char *path)
