@@ -7,6 +7,7 @@
 
 #include <json-glib/json-glib.h>
 #include <signal.h>
+#include <string.h>
 
 #include "smtp-sink-run.h"
 
@@ -94,4 +95,43 @@ smtp_sink_entries (SmtpSink   *sink,
     }
 
   return entries;
+}
+
+/* The value of the header @name of the mail @data, or %NULL. */
+char *
+smtp_mail_header (const char *data,
+                  const char *name)
+{
+  g_auto(GStrv) lines = g_strsplit (data, "\r\n", -1);
+  g_autofree char *prefix = g_strdup_printf ("%s: ", name);
+
+  for (guint i = 0; lines[i] != NULL && *lines[i] != '\0'; i++)
+    if (g_str_has_prefix (lines[i], prefix))
+      return g_strdup (lines[i] + strlen (prefix));
+
+  return NULL;
+}
+
+/* The body of the mail @data as the customer reads it (decoded when it
+ * is base64). */
+char *
+smtp_mail_body (const char *data)
+{
+  const char *body = strstr (data, "\r\n\r\n");
+  g_autofree char *encoding = smtp_mail_header (data, "Content-Transfer-Encoding");
+  g_autofree guchar *raw = NULL;
+  g_autoptr(GString) flat = g_string_new (NULL);
+  gsize length;
+
+  g_assert_nonnull (body);
+  body += 4;
+  if (g_strcmp0 (encoding, "base64") != 0)
+    return g_strdup (body);
+
+  for (const char *p = body; *p != '\0'; p++)
+    if (*p != '\r' && *p != '\n')
+      g_string_append_c (flat, *p);
+  raw = g_base64_decode (flat->str, &length);
+
+  return g_strndup ((const char *) raw, length);
 }

@@ -27,4 +27,9 @@ void       smtp_sink_stop          (SmtpSink   *sink);
 GPtrArray *smtp_sink_entries       (SmtpSink   *sink,
                                     const char *member);
 
+/* What a mail in the sink's log says ("data" of an entry). */
+char      *smtp_mail_header        (const char *data,
+                                    const char *name);
+char      *smtp_mail_body          (const char *data);
+
 G_END_DECLS

@@ -468,43 +468,6 @@ sink_mails (Test *test)
   return smtp_sink_entries (&test->sink, "data");
 }
 
-static char *
-mail_header (const char *data,
-             const char *name)
-{
-  g_auto(GStrv) lines = g_strsplit (data, "\r\n", -1);
-  g_autofree char *prefix = g_strdup_printf ("%s: ", name);
-
-  for (guint i = 0; lines[i] != NULL && *lines[i] != '\0'; i++)
-    if (g_str_has_prefix (lines[i], prefix))
-      return g_strdup (lines[i] + strlen (prefix));
-
-  return NULL;
-}
-
-/* The body as the customer reads it (base64 when it is not ASCII). */
-static char *
-mail_body (const char *data)
-{
-  const char *body = strstr (data, "\r\n\r\n");
-  g_autofree char *encoding = mail_header (data, "Content-Transfer-Encoding");
-  g_autofree guchar *raw = NULL;
-  g_autoptr(GString) flat = g_string_new (NULL);
-  gsize length;
-
-  g_assert_nonnull (body);
-  body += 4;
-  if (g_strcmp0 (encoding, "base64") != 0)
-    return g_strdup (body);
-
-  for (const char *p = body; *p != '\0'; p++)
-    if (*p != '\r' && *p != '\n')
-      g_string_append_c (flat, *p);
-  raw = g_base64_decode (flat->str, &length);
-
-  return g_strndup ((const char *) raw, length);
-}
-
 static guint
 n_mails (Test *test)
 {
@@ -646,10 +609,10 @@ run_messages_test (GApplication *app,
       g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (mail, "to"), 0), ==,
                        "anna@example.com");
       data = json_object_get_string_member (mail, "data");
-      to = mail_header (data, "To");
-      from = mail_header (data, "From");
-      subject = mail_header (data, "Subject");
-      body = mail_body (data);
+      to = smtp_mail_header (data, "To");
+      from = smtp_mail_header (data, "From");
+      subject = smtp_mail_header (data, "Subject");
+      body = smtp_mail_body (data);
       g_assert_cmpstr (to, ==, "<anna@example.com>");
       g_assert_cmpstr (from, ==, "\"Tea & Things\" <shop@example.com>");
       g_assert_cmpstr (subject, ==, "Your order A-1042 arrives today");

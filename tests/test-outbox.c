@@ -203,21 +203,7 @@ advance (Fixture *fixture,
   waybill_clock_advance (fixture->clock, seconds * G_USEC_PER_SEC);
 }
 
-/* The headers and body of a message as the sink got it. */
-static char *
-header_of (const char *data,
-           const char *name)
-{
-  g_auto(GStrv) lines = g_strsplit (data, "\r\n", -1);
-  g_autofree char *prefix = g_strdup_printf ("%s: ", name);
-
-  for (guint i = 0; lines[i] != NULL && *lines[i] != '\0'; i++)
-    if (g_str_has_prefix (lines[i], prefix))
-      return g_strdup (lines[i] + strlen (prefix));
-
-  return NULL;
-}
-
+/* The body of a message as the sink got it, not decoded. */
 static const char *
 body_of (const char *data)
 {
@@ -468,7 +454,6 @@ test_compose_mail (void)
   g_autofree char *decoded = NULL;
   g_autofree char *mailto = NULL;
   g_autoptr(GString) joined = g_string_new (NULL);
-  const char *body;
   gsize len;
 
   waybill_mail_sender_set_from (sender, "Thé & Co", "shop@example.com");
@@ -479,13 +464,13 @@ test_compose_mail (void)
   g_assert_nonnull (strstr (text, "\r\nTo: <anna@example.com>\r\n"));
   g_assert_nonnull (strstr (text, "\r\nMessage-ID: <id@example.com>\r\n"));
   g_assert_nonnull (strstr (text, "\r\nContent-Type: text/plain; charset=UTF-8\r\n"));
-  from = header_of (text, "From");
+  from = smtp_mail_header (text, "From");
   g_assert_true (g_str_has_prefix (from, "=?UTF-8?B?"));
   g_assert_true (g_str_has_suffix (from, "?= <shop@example.com>"));
 
   /* The subject is encoded words, folded; decoded and joined it is the
    * subject again. */
-  subject = header_of (text, "Subject");
+  subject = smtp_mail_header (text, "Subject");
   g_assert_true (g_str_has_prefix (subject, "=?UTF-8?B?"));
   {
     const char *start = strstr (text, "Subject: ") + strlen ("Subject: ");
@@ -507,21 +492,9 @@ test_compose_mail (void)
   }
   g_assert_cmpstr (joined->str, ==, "Ihre Bestellung 1042 ist unterwegs — schön");
 
-  encoding = header_of (text, "Content-Transfer-Encoding");
+  encoding = smtp_mail_header (text, "Content-Transfer-Encoding");
   g_assert_cmpstr (encoding, ==, "base64");
-  body = body_of (text);
-  {
-    g_autofree char *flat = g_strdup (body);
-    g_autofree guchar *raw = NULL;
-    char *w = flat;
-
-    for (const char *r = body; *r != '\0'; r++)
-      if (*r != '\r' && *r != '\n')
-        *w++ = *r;
-    *w = '\0';
-    raw = g_base64_decode (flat, &len);
-    decoded = g_strndup ((const char *) raw, len);
-  }
+  decoded = smtp_mail_body (text);
   g_assert_cmpstr (decoded, ==, "Hallo Anna,\r\nÜbermorgen.\r\n.\r\n");
 
   mailto = waybill_mail_sender_mailto_uri ("anna@example.com", "Order 1042 & more", "Hi\nthere");
@@ -616,9 +589,9 @@ test_smtp_send (Fixture       *fixture,
   g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (mail, "to"), 0), ==,
                    "anna@example.com");
   raw = json_object_get_string_member (mail, "data");
-  to = header_of (raw, "To");
-  from = header_of (raw, "From");
-  subject = header_of (raw, "Subject");
+  to = smtp_mail_header (raw, "To");
+  from = smtp_mail_header (raw, "From");
+  subject = smtp_mail_header (raw, "Subject");
   g_assert_cmpstr (to, ==, "<anna@example.com>");
   g_assert_cmpstr (from, ==, "\"Tea & Things\" <shop@example.com>");
   g_assert_cmpstr (subject, ==, "Your order 1042 is on its way");
@@ -686,7 +659,7 @@ test_smtp_feedback (Fixture       *fixture,
   g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (g_ptr_array_index (mails, 0), "to"), 0),
                    ==, "anna@example.com");
   raw = json_object_get_string_member (g_ptr_array_index (mails, 0), "data");
-  subject = header_of (raw, "Subject");
+  subject = smtp_mail_header (raw, "Subject");
   g_assert_cmpstr (subject, ==, "Your order 1042 was delivered");
   g_assert_cmpstr (body_of (raw), ==,
                    "Hello Anna Smith,\r\n\r\n"
