@@ -149,6 +149,25 @@ add_order (Fixture *fixture)
   return waybill_store_get_order (fixture->store, waybill_order_get_id (order), &error);
 }
 
+/* Preferences, on Customer Messages, drawn. */
+static WaybillPreferencesWindow *
+open_messages_page (Fixture    *fixture,
+                    GtkWidget **out_page)
+{
+  WaybillPreferencesWindow *prefs = waybill_preferences_window_new (NULL, fixture->settings);
+
+  gtk_window_set_default_size (GTK_WINDOW (prefs), 640, 900);
+  adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (prefs), "messages");
+  gtk_window_present (GTK_WINDOW (prefs));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (prefs));
+  iterate (100);
+
+  *out_page = find_widget (GTK_WIDGET (prefs), WAYBILL_TYPE_MESSAGES_PAGE, NULL, NULL);
+  g_assert_nonnull (*out_page);
+
+  return prefs;
+}
+
 static void
 test_preferences (Fixture       *fixture,
                   gconstpointer  data)
@@ -160,15 +179,7 @@ test_preferences (Fixture       *fixture,
   const char *stored = NULL;
 
   g_settings_set_string (fixture->settings, "shop-name", "Tea & Things");
-  prefs = waybill_preferences_window_new (NULL, fixture->settings);
-  gtk_window_set_default_size (GTK_WINDOW (prefs), 640, 900);
-  adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (prefs), "messages");
-  gtk_window_present (GTK_WINDOW (prefs));
-  gtk_test_widget_wait_for_draw (GTK_WIDGET (prefs));
-  iterate (100);
-
-  page = find_widget (GTK_WIDGET (prefs), WAYBILL_TYPE_MESSAGES_PAGE, NULL, NULL);
-  g_assert_nonnull (page);
+  prefs = open_messages_page (fixture, &page);
 
   /* The preview: the default template on the sample order. */
   text = widget_text (page);
@@ -348,14 +359,7 @@ test_twilio_test (Fixture       *fixture,
   fake_twilio_start (&twilio);
   g_setenv ("WAYBILL_TWILIO_URL", twilio.url, TRUE);
 
-  prefs = waybill_preferences_window_new (NULL, fixture->settings);
-  gtk_window_set_default_size (GTK_WINDOW (prefs), 640, 900);
-  adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (prefs), "messages");
-  gtk_window_present (GTK_WINDOW (prefs));
-  gtk_test_widget_wait_for_draw (GTK_WIDGET (prefs));
-  iterate (100);
-
-  page = find_widget (GTK_WIDGET (prefs), WAYBILL_TYPE_MESSAGES_PAGE, NULL, NULL);
+  prefs = open_messages_page (fixture, &page);
   sid = find_widget (page, ADW_TYPE_ENTRY_ROW, row_titled, "Account SID");
   token = find_widget (page, ADW_TYPE_ENTRY_ROW, row_titled, "Auth Token");
   button = find_widget (page, GTK_TYPE_BUTTON, button_labelled, "_Test Account");
