@@ -11,15 +11,13 @@
 
 #include "smtp-sink-run.h"
 
-/* Starts the sink with its log in @dir.  With @user, it asks for that user
- * name and @password; it answers the first @fail messages with 451 (try
- * again later). */
-void
-smtp_sink_start (SmtpSink   *sink,
-                 const char *dir,
-                 const char *user,
-                 const char *password,
-                 int         fail)
+static void
+start (SmtpSink   *sink,
+       const char *dir,
+       const char *user,
+       const char *password,
+       int         fail,
+       gboolean    stall)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
@@ -42,6 +40,8 @@ smtp_sink_start (SmtpSink   *sink,
       g_ptr_array_add (argv, g_strdup ("--fail"));
       g_ptr_array_add (argv, g_strdup_printf ("%d", fail));
     }
+  if (stall)
+    g_ptr_array_add (argv, g_strdup ("--stall"));
   g_ptr_array_add (argv, NULL);
 
   sink->process = g_subprocess_newv ((const char * const *) argv->pdata,
@@ -54,6 +54,28 @@ smtp_sink_start (SmtpSink   *sink,
   g_assert_nonnull (line);
   sink->port = (guint) g_ascii_strtoull (line, NULL, 10);
   g_assert_cmpuint (sink->port, >, 0);
+}
+
+/* Starts the sink with its log in @dir.  With @user, it asks for that user
+ * name and @password; it answers the first @fail messages with 451 (try
+ * again later). */
+void
+smtp_sink_start (SmtpSink   *sink,
+                 const char *dir,
+                 const char *user,
+                 const char *password,
+                 int         fail)
+{
+  start (sink, dir, user, password, fail, FALSE);
+}
+
+/* Starts a sink that takes every message and never answers it (it logs
+ * {"stalled": recipients}). */
+void
+smtp_sink_start_stalled (SmtpSink   *sink,
+                         const char *dir)
+{
+  start (sink, dir, NULL, NULL, 0, TRUE);
 }
 
 void

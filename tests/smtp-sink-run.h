@@ -23,6 +23,8 @@ void       smtp_sink_start         (SmtpSink   *sink,
                                     const char *user,
                                     const char *password,
                                     int         fail);
+void       smtp_sink_start_stalled (SmtpSink   *sink,
+                                    const char *dir);
 void       smtp_sink_stop          (SmtpSink   *sink);
 GPtrArray *smtp_sink_entries       (SmtpSink   *sink,
                                     const char *member);
