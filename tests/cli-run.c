@@ -71,21 +71,3 @@ assert_one_error_line (Run *run)
   g_assert_true (g_str_has_suffix (run->err, "\n"));
   g_assert_true (strchr (run->err, '\n') == run->err + strlen (run->err) - 1);
 }
-
-void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_remove (child);
-    }
-  g_rmdir (path);
-}

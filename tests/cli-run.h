@@ -7,6 +7,8 @@
 
 #include <json-glib/json-glib.h>
 
+#include "test-util.h"
+
 G_BEGIN_DECLS
 
 /* Runs the real `waybill` binary (from $WAYBILL_BINARY) as a person or a
@@ -24,7 +26,6 @@ void      waybill               (Run        *run,
                                  ...) G_GNUC_NULL_TERMINATED;
 JsonNode *parse                 (const char *text);
 void      assert_one_error_line (Run        *run);
-void      remove_tree           (const char *path);
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
 

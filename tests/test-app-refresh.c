@@ -20,6 +20,8 @@
 #include "waybill-status.h"
 #include "waybill-store.h"
 #include "waybill-window.h"
+#include "smtp-sink-run.h"
+#include "test-util.h"
 
 /* The app as it runs (WaybillApplication with its refresher, notifier and
  * window, g_application_run with --data-dir) against the fake UPS API
@@ -53,8 +55,7 @@ typedef struct
   gint64             other_id;
   gboolean           ran;
   /* Customer messages */
-  GSubprocess       *sink;
-  char              *sink_log;
+  SmtpSink           sink;
   guint              phase;
   guint              asked_before;
   WaybillWindow     *window;
@@ -415,13 +416,11 @@ static void
 test_refresh_now (void)
 {
   g_autoptr(WaybillApplication) app = NULL;
-  g_autoptr(GError) error = NULL;
   Test test = { 0 };
   char *argv[] = { (char *) "waybill", (char *) "--data-dir", NULL, NULL };
   int status;
 
-  test.dir = g_dir_make_tmp ("waybill-app-refresh-XXXXXX", &error);
-  g_assert_no_error (error);
+  test.dir = test_make_tmp_dir ("app-refresh");
   argv[2] = test.dir;
   test.server = fake_carrier_server_new ();
   fake_carrier_server_setup_env (test.server);
@@ -440,50 +439,23 @@ test_refresh_now (void)
   g_clear_object (&test.mock);
   g_clear_object (&test.bus);
   fake_carrier_server_free (test.server);
-  {
-    g_autoptr(GDir) dir = g_dir_open (test.dir, 0, NULL);
-    const char *name;
-
-    while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *child = g_build_filename (test.dir, name, NULL);
-
-        g_remove (child);
-      }
-  }
-  g_rmdir (test.dir);
+  remove_tree (test.dir);
   g_free (test.dir);
 }
 
 /* ---- Customer messages ---------------------------------------------------- */
-
-static const char * const message_keys[] = {
-  "shop-name", "smtp-host", "smtp-port", "smtp-security", "smtp-from", "message-auto-out-for-delivery",
-};
 
 /* tests/smtp-sink.py on a free port, and the app's settings pointing at it
  * (GSETTINGS_BACKEND=memory: the app in this process reads them). */
 static void
 start_sink (Test *test)
 {
-  g_autofree char *script = g_build_filename (TEST_SRCDIR, "smtp-sink.py", NULL);
   g_autoptr(GSettings) settings = g_settings_new ("io.github.waybill.Waybill");
-  g_autoptr(GDataInputStream) in = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *line = NULL;
 
-  test->sink_log = g_build_filename (test->dir, "smtp.log", NULL);
-  test->sink = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
-                                 "/usr/bin/python3", script, test->sink_log, NULL);
-  g_assert_no_error (error);
-  in = g_data_input_stream_new (g_subprocess_get_stdout_pipe (test->sink));
-  line = g_data_input_stream_read_line (in, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (line);
-
+  smtp_sink_start (&test->sink, test->dir, NULL, NULL, 0);
   g_settings_set_string (settings, "shop-name", "Tea & Things");
   g_settings_set_string (settings, "smtp-host", "127.0.0.1");
-  g_settings_set_int (settings, "smtp-port", (int) g_ascii_strtoll (line, NULL, 10));
+  g_settings_set_int (settings, "smtp-port", (int) test->sink.port);
   g_settings_set_enum (settings, "smtp-security", WAYBILL_SMTP_SECURITY_NONE);
   g_settings_set_string (settings, "smtp-from", "shop@example.com");
   g_settings_set_boolean (settings, "message-auto-out-for-delivery", TRUE);
@@ -493,64 +465,7 @@ start_sink (Test *test)
 static GPtrArray *
 sink_mails (Test *test)
 {
-  GPtrArray *mails = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
-  g_autofree char *text = NULL;
-  g_auto(GStrv) lines = NULL;
-
-  if (!g_file_get_contents (test->sink_log, &text, NULL, NULL))
-    return mails;
-  lines = g_strsplit (text, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      g_autoptr(JsonParser) parser = json_parser_new ();
-      JsonObject *object;
-
-      if (*lines[i] == '\0')
-        continue;
-      g_assert_true (json_parser_load_from_data (parser, lines[i], -1, NULL));
-      object = json_node_get_object (json_parser_get_root (parser));
-      if (json_object_has_member (object, "data"))
-        g_ptr_array_add (mails, json_object_ref (object));
-    }
-
-  return mails;
-}
-
-static char *
-mail_header (const char *data,
-             const char *name)
-{
-  g_auto(GStrv) lines = g_strsplit (data, "\r\n", -1);
-  g_autofree char *prefix = g_strdup_printf ("%s: ", name);
-
-  for (guint i = 0; lines[i] != NULL && *lines[i] != '\0'; i++)
-    if (g_str_has_prefix (lines[i], prefix))
-      return g_strdup (lines[i] + strlen (prefix));
-
-  return NULL;
-}
-
-/* The body as the customer reads it (base64 when it is not ASCII). */
-static char *
-mail_body (const char *data)
-{
-  const char *body = strstr (data, "\r\n\r\n");
-  g_autofree char *encoding = mail_header (data, "Content-Transfer-Encoding");
-  g_autofree guchar *raw = NULL;
-  g_autoptr(GString) flat = g_string_new (NULL);
-  gsize length;
-
-  g_assert_nonnull (body);
-  body += 4;
-  if (g_strcmp0 (encoding, "base64") != 0)
-    return g_strdup (body);
-
-  for (const char *p = body; *p != '\0'; p++)
-    if (*p != '\r' && *p != '\n')
-      g_string_append_c (flat, *p);
-  raw = g_base64_decode (flat->str, &length);
-
-  return g_strndup ((const char *) raw, length);
+  return smtp_sink_entries (&test->sink, "data");
 }
 
 static guint
@@ -694,10 +609,10 @@ run_messages_test (GApplication *app,
       g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (mail, "to"), 0), ==,
                        "anna@example.com");
       data = json_object_get_string_member (mail, "data");
-      to = mail_header (data, "To");
-      from = mail_header (data, "From");
-      subject = mail_header (data, "Subject");
-      body = mail_body (data);
+      to = smtp_mail_header (data, "To");
+      from = smtp_mail_header (data, "From");
+      subject = smtp_mail_header (data, "Subject");
+      body = smtp_mail_body (data);
       g_assert_cmpstr (to, ==, "<anna@example.com>");
       g_assert_cmpstr (from, ==, "\"Tea & Things\" <shop@example.com>");
       g_assert_cmpstr (subject, ==, "Your order A-1042 arrives today");
@@ -784,11 +699,9 @@ static void
 test_customer_message (void)
 {
   g_autoptr(GSettings) settings = g_settings_new ("io.github.waybill.Waybill");
-  g_autoptr(GError) error = NULL;
   Test test = { 0 };
 
-  test.dir = g_dir_make_tmp ("waybill-app-messages-XXXXXX", &error);
-  g_assert_no_error (error);
+  test.dir = test_make_tmp_dir ("app-messages");
   test.server = fake_carrier_server_new ();
   fake_carrier_server_setup_env (test.server);
   /* First run: out for delivery, then the same again; after the restart:
@@ -809,30 +722,15 @@ test_customer_message (void)
   g_assert_cmpuint (fake_carrier_server_pending (test.server, NUMBER_PATH), ==, 0);
   g_assert_cmpuint (n_mails (&test), ==, 1);
 
-  for (guint i = 0; i < G_N_ELEMENTS (message_keys); i++)
-    g_settings_reset (settings, message_keys[i]);
-  g_subprocess_send_signal (test.sink, SIGTERM);
-  g_subprocess_wait (test.sink, NULL, NULL);
-  g_clear_object (&test.sink);
+  test_reset_message_settings (settings);
+  smtp_sink_stop (&test.sink);
   g_subprocess_send_signal (test.mock, SIGTERM);
   g_subprocess_wait (test.mock, NULL, NULL);
   g_clear_object (&test.mock);
   g_clear_object (&test.bus);
   fake_carrier_server_free (test.server);
-  {
-    g_autoptr(GDir) dir = g_dir_open (test.dir, 0, NULL);
-    const char *name;
-
-    while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *child = g_build_filename (test.dir, name, NULL);
-
-        g_remove (child);
-      }
-  }
-  g_rmdir (test.dir);
+  remove_tree (test.dir);
   g_free (test.dir);
-  g_free (test.sink_log);
 }
 
 int

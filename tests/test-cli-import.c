@@ -23,17 +23,11 @@ typedef struct
   char *other;
 } Fixture;
 
-
-
-
-
-
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  fixture->dir = g_dir_make_tmp ("waybill-cli-import-XXXXXX", NULL);
-  g_assert_nonnull (fixture->dir);
+  fixture->dir = test_make_tmp_dir ("cli-import");
   fixture->other = g_build_filename (fixture->dir, "other", NULL);
 }
 

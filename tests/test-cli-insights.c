@@ -24,17 +24,13 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  fixture->dir = g_dir_make_tmp ("waybill-cli-insights-XXXXXX", &error);
-  g_assert_no_error (error);
+  fixture->dir = test_make_tmp_dir ("cli-insights");
 
   if (data != NULL)
     {
       g_autofree char *path = waybill_paths_get_database_path (fixture->dir);
-      g_autoptr(WaybillStore) store = waybill_store_open (path, &error);
+      g_autoptr(WaybillStore) store = test_open_store (path);
 
-      g_assert_no_error (error);
       insights_seed (store);
     }
 }

@@ -17,6 +17,8 @@
 #include "fake-carrier-server.h"
 #include "waybill-paths.h"
 #include "waybill-store.h"
+#include "smtp-sink-run.h"
+#include "test-util.h"
 
 /* `waybill refresh` as cron runs it: the real binary (WAYBILL_BINARY) on a
  * private data folder, its tracking APIs pointed at the fake carrier
@@ -233,39 +235,17 @@ static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
   f->server = fake_carrier_server_new ();
   fake_carrier_server_setup_env (f->server);
 
-  f->dir = g_dir_make_tmp ("waybill-cli-refresh-XXXXXX", &error);
-  g_assert_no_error (error);
+  f->dir = test_make_tmp_dir ("cli-refresh");
   f->path = waybill_paths_get_database_path (f->dir);
-  f->store = waybill_store_open (f->path, &error);
-  g_assert_no_error (error);
+  f->store = test_open_store (f->path);
 
   add_order (f, "1001", "ups", UPS_A);
   add_order (f, "1003", "dhl-parcel-de", DHL_C);
   /* No API for it: not asked. */
   add_order (f, "1004", "bike-courier", "BIKE-0042");
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_remove (child);
-    }
-  g_rmdir (path);
 }
 
 static void
@@ -412,6 +392,49 @@ test_announce (Fixture       *f,
   g_assert_cmpint (count_announced (f, "delivered"), ==, 1);
 }
 
+/* Messages on, for `waybill refresh`: the settings (in a key file,
+ * GSETTINGS_BACKEND=keyfile) send email about out for delivery and
+ * delivered through @sink, and order 1001 has an email address (1003 has
+ * none: nobody to tell). */
+static void
+start_messages (Fixture  *f,
+                SmtpSink *sink)
+{
+  g_autoptr(WaybillOrder) order = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *config = g_build_filename (f->dir, "config", NULL);
+  g_autofree char *settings_dir = g_build_filename (config, "glib-2.0", "settings", NULL);
+  g_autofree char *keyfile = g_build_filename (settings_dir, "keyfile", NULL);
+  g_autofree char *settings = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (settings_dir, 0700), ==, 0);
+  settings = g_strdup_printf ("[io/github/waybill/Waybill]\n"
+                              "message-auto-out-for-delivery=true\n"
+                              "message-auto-delivered=true\n"
+                              "shop-name='Tea & Things'\n"
+                              "smtp-host='127.0.0.1'\n"
+                              "smtp-port=%u\n"
+                              "smtp-security='none'\n"
+                              "smtp-from='shop@example.com'\n", sink->port);
+  g_assert_true (g_file_set_contents (keyfile, settings, -1, NULL));
+
+  order = waybill_store_find_order (f->store, "1001", &error);
+  g_assert_no_error (error);
+  waybill_order_set_email (order, "grace@example.com");
+  g_assert_true (waybill_store_update_order (f->store, order, &error));
+
+  g_setenv ("GSETTINGS_BACKEND", "keyfile", TRUE);
+  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
+}
+
+static void
+stop_messages (SmtpSink *sink)
+{
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  g_unsetenv ("XDG_CONFIG_HOME");
+  smtp_sink_stop (sink);
+}
+
 /* Customer messages (issue #9): a headless refresh queues the message of
  * each change the settings send automatically, and sends it through the
  * shop's mail server (tests/smtp-sink.py here).  The settings reach the
@@ -423,48 +446,13 @@ test_messages (Fixture       *f,
   g_auto(Run) first = { 0 };
   g_auto(Run) second = { 0 };
   g_auto(Run) third = { 0 };
-  g_autoptr(GSubprocess) sink = NULL;
-  g_autoptr(GDataInputStream) in = NULL;
-  g_autoptr(WaybillOrder) order = NULL;
-  g_autoptr(GError) error = NULL;
+  SmtpSink sink = { 0 };
   g_autoptr(JsonObject) report = NULL;
-  g_autofree char *script = g_build_filename (TEST_SRCDIR, "smtp-sink.py", NULL);
-  g_autofree char *log = g_build_filename (f->dir, "smtp.log", NULL);
-  g_autofree char *config = g_build_filename (f->dir, "config", NULL);
-  g_autofree char *settings_dir = g_build_filename (config, "glib-2.0", "settings", NULL);
-  g_autofree char *keyfile = g_build_filename (settings_dir, "keyfile", NULL);
-  g_autofree char *port = NULL;
-  g_autofree char *settings = NULL;
   g_autofree char *mail = NULL;
   JsonObject *messages;
 
-  sink = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
-                           "/usr/bin/python3", script, log, NULL);
-  g_assert_no_error (error);
-  in = g_data_input_stream_new (g_subprocess_get_stdout_pipe (sink));
-  port = g_data_input_stream_read_line (in, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (port);
-
-  g_assert_cmpint (g_mkdir_with_parents (settings_dir, 0700), ==, 0);
-  settings = g_strdup_printf ("[io/github/waybill/Waybill]\n"
-                              "message-auto-out-for-delivery=true\n"
-                              "message-auto-delivered=true\n"
-                              "shop-name='Tea & Things'\n"
-                              "smtp-host='127.0.0.1'\n"
-                              "smtp-port=%s\n"
-                              "smtp-security='none'\n"
-                              "smtp-from='shop@example.com'\n", port);
-  g_assert_true (g_file_set_contents (keyfile, settings, -1, NULL));
-
-  /* Order 1001 has an email address; 1003 has none: nobody to tell. */
-  order = waybill_store_find_order (f->store, "1001", &error);
-  g_assert_no_error (error);
-  waybill_order_set_email (order, "grace@example.com");
-  g_assert_true (waybill_store_update_order (f->store, order, &error));
-
-  g_setenv ("GSETTINGS_BACKEND", "keyfile", TRUE);
-  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
+  smtp_sink_start (&sink, f->dir, NULL, NULL, 0);
+  start_messages (f, &sink);
 
   /* First answers are no news: no message. */
   queue_ups (f, UPS_A, "ups/3-in-transit.json");
@@ -488,7 +476,7 @@ test_messages (Fixture       *f,
   g_assert_cmpint (json_object_get_int_member (messages, "sent"), ==, 1);
   g_assert_cmpint (json_object_get_int_member (messages, "failed"), ==, 0);
 
-  g_assert_true (g_file_get_contents (log, &mail, NULL, NULL));
+  g_assert_true (g_file_get_contents (sink.log_path, &mail, NULL, NULL));
   g_assert_nonnull (strstr (mail, "\"to\": [\"grace@example.com\"]"));
   g_assert_nonnull (strstr (mail, "Subject: Your order 1001 arrives today\\r\\n"));
   g_assert_nonnull (strstr (mail, "From: \\\"Tea & Things\\\" <shop@example.com>"));
@@ -500,13 +488,10 @@ test_messages (Fixture       *f,
   g_assert_cmpint (third.status, ==, 0);
   g_assert_null (strstr (third.out, "message"));
   g_clear_pointer (&mail, g_free);
-  g_assert_true (g_file_get_contents (log, &mail, NULL, NULL));
+  g_assert_true (g_file_get_contents (sink.log_path, &mail, NULL, NULL));
   g_assert_null (strstr (strstr (mail, "\"data\"") + 1, "\"data\""));
 
-  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
-  g_unsetenv ("XDG_CONFIG_HOME");
-  g_subprocess_send_signal (sink, SIGTERM);
-  g_subprocess_wait (sink, NULL, NULL);
+  stop_messages (&sink);
 }
 
 static char *
@@ -535,44 +520,16 @@ test_messages_killed (Fixture       *f,
 {
   g_auto(Run) first = { 0 };
   g_auto(Run) again = { 0 };
-  g_autoptr(GSubprocess) sink = NULL;
+  SmtpSink sink = { 0 };
   g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GDataInputStream) in = NULL;
-  g_autoptr(WaybillOrder) order = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *script = g_build_filename (TEST_SRCDIR, "smtp-sink.py", NULL);
-  g_autofree char *log = g_build_filename (f->dir, "smtp.log", NULL);
-  g_autofree char *config = g_build_filename (f->dir, "config", NULL);
-  g_autofree char *settings_dir = g_build_filename (config, "glib-2.0", "settings", NULL);
-  g_autofree char *keyfile = g_build_filename (settings_dir, "keyfile", NULL);
-  g_autofree char *port = NULL;
-  g_autofree char *settings = NULL;
   g_autofree char *text = NULL;
   g_autofree char *state = NULL;
   const char *binary = g_getenv ("WAYBILL_BINARY");
   gint64 deadline;
 
-  sink = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
-                           "/usr/bin/python3", script, log, "--stall", NULL);
-  g_assert_no_error (error);
-  in = g_data_input_stream_new (g_subprocess_get_stdout_pipe (sink));
-  port = g_data_input_stream_read_line (in, NULL, NULL, &error);
-  g_assert_no_error (error);
-
-  g_assert_cmpint (g_mkdir_with_parents (settings_dir, 0700), ==, 0);
-  settings = g_strdup_printf ("[io/github/waybill/Waybill]\n"
-                              "message-auto-out-for-delivery=true\n"
-                              "smtp-host='127.0.0.1'\n"
-                              "smtp-port=%s\n"
-                              "smtp-security='none'\n"
-                              "smtp-from='shop@example.com'\n", port);
-  g_assert_true (g_file_set_contents (keyfile, settings, -1, NULL));
-  order = waybill_store_find_order (f->store, "1001", &error);
-  g_assert_no_error (error);
-  waybill_order_set_email (order, "grace@example.com");
-  g_assert_true (waybill_store_update_order (f->store, order, &error));
-  g_setenv ("GSETTINGS_BACKEND", "keyfile", TRUE);
-  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
+  smtp_sink_start_stalled (&sink, f->dir);
+  start_messages (f, &sink);
 
   queue_ups (f, UPS_A, "ups/3-in-transit.json");
   fake_response_fixture (fake_carrier_server_queue (f->server, DHL_PATH, 200), "dhl/paket-3-in-transit.json");
@@ -591,7 +548,7 @@ test_messages_killed (Fixture       *f,
     {
       g_main_context_iteration (NULL, FALSE);
       g_clear_pointer (&text, g_free);
-      if (g_file_get_contents (log, &text, NULL, NULL) && strstr (text, "stalled") != NULL)
+      if (g_file_get_contents (sink.log_path, &text, NULL, NULL) && strstr (text, "stalled") != NULL)
         break;
       g_usleep (10 * 1000);
     }
@@ -608,16 +565,13 @@ test_messages_killed (Fixture       *f,
   waybill (&again, f, "--all", "--quiet", NULL);
   g_assert_cmpint (again.status, ==, 0);
   g_clear_pointer (&text, g_free);
-  g_assert_true (g_file_get_contents (log, &text, NULL, NULL));
+  g_assert_true (g_file_get_contents (sink.log_path, &text, NULL, NULL));
   g_assert_null (strstr (strstr (text, "stalled") + 1, "stalled"));
   g_clear_pointer (&state, g_free);
   state = message_state (f);
   g_assert_cmpstr (state, ==, "sending");
 
-  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
-  g_unsetenv ("XDG_CONFIG_HOME");
-  g_subprocess_send_signal (sink, SIGTERM);
-  g_subprocess_wait (sink, NULL, NULL);
+  stop_messages (&sink);
 }
 
 static void

@@ -18,18 +18,12 @@ typedef struct
   char *dir;
 } Fixture;
 
-
-
-
-
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  fixture->dir = g_dir_make_tmp ("waybill-cli-XXXXXX", NULL);
-  g_assert_nonnull (fixture->dir);
+  fixture->dir = test_make_tmp_dir ("cli");
 }
-
 
 static void
 fixture_tear_down (Fixture       *fixture,

@@ -12,6 +12,8 @@
 #include <string.h>
 #include <sys/prctl.h>
 
+#include "test-util.h"
+
 /* The demo's carriers: waybill-demo-carriers (WAYBILL_DEMO_CARRIERS) runs
  * as `build-aux/waybill-dev.sh run` starts it, one stage a second, and the
  * real binary (WAYBILL_BINARY) fills a demo database and refreshes it
@@ -50,8 +52,7 @@ fixture_setup (Fixture       *f,
   gint64 deadline;
 
   g_assert_nonnull (server);
-  f->dir = g_dir_make_tmp ("waybill-demo-carriers-XXXXXX", &error);
-  g_assert_no_error (error);
+  f->dir = test_make_tmp_dir ("demo-carriers");
   f->data = g_build_filename (f->dir, "data", NULL);
   env_file = g_build_filename (f->dir, "carriers.env", NULL);
 
@@ -90,22 +91,6 @@ fixture_setup (Fixture       *f,
   g_assert_nonnull (g_environ_getenv (f->envp, "WAYBILL_FEDEX_CLIENT_SECRET"));
   f->envp = g_environ_setenv (f->envp, "WAYBILL_SIMULATED_CARRIERS", "1", TRUE);
   f->envp = g_environ_setenv (f->envp, "WAYBILL_REFRESH_SECONDS", REFRESH_SECONDS, TRUE);
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    while ((name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *child = g_build_filename (path, name, NULL);
-
-        remove_tree (child);
-      }
-  g_remove (path);
 }
 
 static void

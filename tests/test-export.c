@@ -13,6 +13,7 @@
 #include "waybill-export.h"
 #include "waybill-import.h"
 #include "waybill-store-private.h"
+#include "test-util.h"
 
 typedef struct
 {
@@ -21,45 +22,20 @@ typedef struct
   WaybillStore *copy;
 } Fixture;
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_remove (child);
-    }
-  g_rmdir (path);
-}
-
 static WaybillStore *
 open_store (Fixture    *fixture,
             const char *name)
 {
   g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
-  g_autoptr(GError) error = NULL;
-  WaybillStore *store = waybill_store_open (path, &error);
 
-  g_assert_no_error (error);
-
-  return store;
+  return test_open_store (path);
 }
 
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  fixture->dir = g_dir_make_tmp ("waybill-export-XXXXXX", &error);
-  g_assert_no_error (error);
+  fixture->dir = test_make_tmp_dir ("export");
   fixture->store = open_store (fixture, "first.db");
   fixture->copy = open_store (fixture, "second.db");
 }

@@ -10,6 +10,7 @@
 
 #include "waybill-feedback.h"
 #include "waybill-store-private.h"
+#include "test-util.h"
 
 typedef struct
 {
@@ -18,24 +19,6 @@ typedef struct
   WaybillStore *store;
   gint64        order_id;
 } Fixture;
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_remove (child);
-    }
-  g_rmdir (path);
-}
 
 static gint64
 add_order (WaybillStore *store,
@@ -55,13 +38,9 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  fixture->dir = g_dir_make_tmp ("waybill-feedback-XXXXXX", &error);
-  g_assert_no_error (error);
+  fixture->dir = test_make_tmp_dir ("feedback");
   fixture->path = g_build_filename (fixture->dir, "waybill.db", NULL);
-  fixture->store = waybill_store_open (fixture->path, &error);
-  g_assert_no_error (error);
+  fixture->store = test_open_store (fixture->path);
   fixture->order_id = add_order (fixture->store, "1042", "Anna Andersson");
   add_order (fixture->store, "1043", "Ben Brooks");
 }

@@ -15,6 +15,7 @@
 #include "waybill-import-window.h"
 #include "waybill-import.h"
 #include "waybill-store.h"
+#include "test-util.h"
 
 /* The import window and Export…, driven as a person would: pressing the
  * buttons, choosing columns, cancelling.  What was written is checked with
@@ -59,13 +60,9 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  fixture->dir = g_dir_make_tmp ("waybill-import-window-XXXXXX", &error);
-  g_assert_no_error (error);
+  fixture->dir = test_make_tmp_dir ("import-window");
   fixture->path = g_build_filename (fixture->dir, "waybill.db", NULL);
-  fixture->store = waybill_store_open (fixture->path, &error);
-  g_assert_no_error (error);
+  fixture->store = test_open_store (fixture->path);
 
   fixture->parent = GTK_WINDOW (adw_window_new ());
   gtk_window_set_default_size (fixture->parent, 1000, 800);
@@ -77,22 +74,12 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-
   /* The import windows go with their parent. */
   gtk_window_destroy (fixture->parent);
   iterate (50);
   g_assert_finalize_object (fixture->store);
 
-  dir = g_dir_open (fixture->dir, 0, NULL);
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
-
-      g_remove (path);
-    }
-  g_rmdir (fixture->dir);
+  remove_tree (fixture->dir);
   g_free (fixture->path);
   g_free (fixture->dir);
 }

@@ -10,55 +10,24 @@
 
 #include "waybill-import.h"
 #include "waybill-store-private.h"
+#include "test-util.h"
 
 #define DATA TEST_SRCDIR "/data/import/"
 
-typedef struct
-{
-  char         *dir;
-  char         *path;
-  WaybillStore *store;
-} Fixture;
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_remove (child);
-    }
-  g_rmdir (path);
-}
+typedef TestStoreDir Fixture;
 
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  fixture->dir = g_dir_make_tmp ("waybill-import-XXXXXX", &error);
-  g_assert_no_error (error);
-  fixture->path = g_build_filename (fixture->dir, "waybill.db", NULL);
-  fixture->store = waybill_store_open (fixture->path, &error);
-  g_assert_no_error (error);
+  test_store_dir_set_up (fixture, "import");
 }
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  g_assert_finalize_object (fixture->store);
-  remove_tree (fixture->dir);
-  g_free (fixture->path);
-  g_free (fixture->dir);
+  test_store_dir_tear_down (fixture);
 }
 
 static WaybillImportResult *
@@ -1237,8 +1206,7 @@ test_busy_database (Fixture       *fixture,
 
   /* Another process holds the write lock past the busy timeout: the
    * import fails cleanly and leaves nothing behind. */
-  other = waybill_store_open (fixture->path, &error);
-  g_assert_no_error (error);
+  other = test_open_store (fixture->path);
   db = waybill_store_get_db (other);
   g_assert_cmpint (sqlite3_busy_timeout (waybill_store_get_db (fixture->store), 50), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);

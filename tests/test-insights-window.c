@@ -19,6 +19,7 @@
 #include "waybill-insights-window.h"
 #include "waybill-order-detail.h"
 #include "waybill-window.h"
+#include "test-util.h"
 
 /* Keeping customers informed, in the window: the Insights window shows the
  * seeded figures (in each chart's data and accessible description), the
@@ -28,30 +29,7 @@
  * With WAYBILL_SCREENSHOT_DIR set, it saves the Insights and Feedback
  * windows on demo data, light and dark. */
 
-typedef struct
-{
-  char         *dir;
-  char         *path;
-  WaybillStore *store;
-} Fixture;
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_remove (child);
-    }
-  g_rmdir (path);
-}
+typedef TestStoreDir Fixture;
 
 static void
 fixture_set_up (Fixture       *fixture,
@@ -59,11 +37,7 @@ fixture_set_up (Fixture       *fixture,
 {
   g_autoptr(GError) error = NULL;
 
-  fixture->dir = g_dir_make_tmp ("waybill-insights-XXXXXX", &error);
-  g_assert_no_error (error);
-  fixture->path = g_build_filename (fixture->dir, "waybill.db", NULL);
-  fixture->store = waybill_store_open (fixture->path, &error);
-  g_assert_no_error (error);
+  test_store_dir_set_up (fixture, "insights");
 
   if (g_strcmp0 (data, "demo") == 0)
     {
@@ -78,10 +52,7 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  g_assert_finalize_object (fixture->store);
-  remove_tree (fixture->dir);
-  g_free (fixture->path);
-  g_free (fixture->dir);
+  test_store_dir_tear_down (fixture);
 }
 
 static void

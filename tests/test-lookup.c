@@ -15,6 +15,7 @@
 #include "waybill-order-editor.h"
 #include "waybill-store.h"
 #include "waybill-window.h"
+#include "test-util.h"
 
 /* The look-up (Ctrl+L, a number, Enter) for a number no order has: it is
  * tracked ad hoc through the fake UPS API served by this process, the
@@ -36,35 +37,17 @@ fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
   g_autofree char *path = NULL;
-  g_autoptr(GError) error = NULL;
 
   fixture->server = fake_carrier_server_new ();
   fake_carrier_server_setup_env (fixture->server);
-  fixture->dir = g_dir_make_tmp ("waybill-lookup-XXXXXX", &error);
-  g_assert_no_error (error);
+  fixture->dir = test_make_tmp_dir ("lookup");
   path = g_build_filename (fixture->dir, "waybill.db", NULL);
-  fixture->store = waybill_store_open (path, &error);
-  g_assert_no_error (error);
+  fixture->store = test_open_store (path);
 
   fixture->window = waybill_window_new (NULL, fixture->store, NULL);
   gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1100, 720);
   gtk_window_present (GTK_WINDOW (fixture->window));
   iterate (100);
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      g_remove (child);
-    }
-  g_rmdir (path);
 }
 
 static void

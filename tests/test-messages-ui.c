@@ -24,84 +24,48 @@
 #include "waybill-order-editor.h"
 #include "waybill-outbox.h"
 #include "waybill-preferences-window.h"
+#include "smtp-sink-run.h"
+#include "test-util.h"
 
 typedef struct
 {
   char         *dir;
   WaybillStore *store;
   GSettings    *settings;
-  GSubprocess  *sink;
-  char         *sink_log;
+  SmtpSink      sink;
 } Fixture;
-
-static const char * const keys_to_reset[] = {
-  "shop-name", "feedback-address", "message-templates", "message-daily-limit", "smtp-host", "smtp-port",
-  "smtp-security", "smtp-username", "smtp-from", "sms-from",
-  "message-auto-shipped", "message-auto-out-for-delivery", "message-auto-delivered",
-  "message-auto-delayed", "message-auto-exception", "message-auto-ready-for-pickup",
-};
 
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
 
-  fixture->dir = g_dir_make_tmp ("waybill-messages-ui-XXXXXX", &error);
-  g_assert_no_error (error);
+  fixture->dir = test_make_tmp_dir ("messages-ui");
   path = g_build_filename (fixture->dir, "waybill.db", NULL);
-  fixture->store = waybill_store_open (path, &error);
-  g_assert_no_error (error);
+  fixture->store = test_open_store (path);
   fixture->settings = g_settings_new ("io.github.waybill.Waybill");
-  for (guint i = 0; i < G_N_ELEMENTS (keys_to_reset); i++)
-    g_settings_reset (fixture->settings, keys_to_reset[i]);
+  test_reset_message_settings (fixture->settings);
 }
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  static const char * const files[] = { "waybill.db", "waybill.db-wal", "waybill.db-shm", "smtp.log" };
-
-  if (fixture->sink != NULL)
-    {
-      g_subprocess_send_signal (fixture->sink, SIGTERM);
-      g_subprocess_wait (fixture->sink, NULL, NULL);
-      g_clear_object (&fixture->sink);
-    }
+  smtp_sink_stop (&fixture->sink);
   g_clear_object (&fixture->store);
   g_clear_object (&fixture->settings);
-  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
-    {
-      g_autofree char *path = g_build_filename (fixture->dir, files[i], NULL);
-      g_remove (path);
-    }
-  g_rmdir (fixture->dir);
+  remove_tree (fixture->dir);
   g_free (fixture->dir);
-  g_free (fixture->sink_log);
 }
 
-/* tests/smtp-sink.py on a free port; its log holds what it received. */
+/* tests/smtp-sink.py, and the settings pointing at it. */
 static void
 start_sink (Fixture *fixture)
 {
-  g_autofree char *script = g_build_filename (TEST_SRCDIR, "smtp-sink.py", NULL);
-  g_autoptr(GDataInputStream) in = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *line = NULL;
-
-  fixture->sink_log = g_build_filename (fixture->dir, "smtp.log", NULL);
-  fixture->sink = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
-                                    "/usr/bin/python3", script, fixture->sink_log, NULL);
-  g_assert_no_error (error);
-  in = g_data_input_stream_new (g_subprocess_get_stdout_pipe (fixture->sink));
-  line = g_data_input_stream_read_line (in, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (line);
-
+  smtp_sink_start (&fixture->sink, fixture->dir, NULL, NULL, 0);
   g_settings_set_string (fixture->settings, "smtp-host", "127.0.0.1");
-  g_settings_set_int (fixture->settings, "smtp-port", (int) g_ascii_strtoll (line, NULL, 10));
+  g_settings_set_int (fixture->settings, "smtp-port", (int) fixture->sink.port);
   g_settings_set_enum (fixture->settings, "smtp-security", WAYBILL_SMTP_SECURITY_NONE);
   g_settings_set_string (fixture->settings, "smtp-from", "shop@example.com");
 }
@@ -109,15 +73,9 @@ start_sink (Fixture *fixture)
 static guint
 sink_count (Fixture *fixture)
 {
-  g_autofree char *text = NULL;
-  guint n = 0;
+  g_autoptr(GPtrArray) mails = smtp_sink_entries (&fixture->sink, "data");
 
-  if (!g_file_get_contents (fixture->sink_log, &text, NULL, NULL))
-    return 0;
-  for (const char *p = text; (p = strstr (p, "\"data\"")) != NULL; p++)
-    n++;
-
-  return n;
+  return mails->len;
 }
 
 /* The first widget under @root of @type that @match accepts. */
@@ -191,6 +149,25 @@ add_order (Fixture *fixture)
   return waybill_store_get_order (fixture->store, waybill_order_get_id (order), &error);
 }
 
+/* Preferences, on Customer Messages, drawn. */
+static WaybillPreferencesWindow *
+open_messages_page (Fixture    *fixture,
+                    GtkWidget **out_page)
+{
+  WaybillPreferencesWindow *prefs = waybill_preferences_window_new (NULL, fixture->settings);
+
+  gtk_window_set_default_size (GTK_WINDOW (prefs), 640, 900);
+  adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (prefs), "messages");
+  gtk_window_present (GTK_WINDOW (prefs));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (prefs));
+  iterate (100);
+
+  *out_page = find_widget (GTK_WIDGET (prefs), WAYBILL_TYPE_MESSAGES_PAGE, NULL, NULL);
+  g_assert_nonnull (*out_page);
+
+  return prefs;
+}
+
 static void
 test_preferences (Fixture       *fixture,
                   gconstpointer  data)
@@ -202,15 +179,7 @@ test_preferences (Fixture       *fixture,
   const char *stored = NULL;
 
   g_settings_set_string (fixture->settings, "shop-name", "Tea & Things");
-  prefs = waybill_preferences_window_new (NULL, fixture->settings);
-  gtk_window_set_default_size (GTK_WINDOW (prefs), 640, 900);
-  adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (prefs), "messages");
-  gtk_window_present (GTK_WINDOW (prefs));
-  gtk_test_widget_wait_for_draw (GTK_WIDGET (prefs));
-  iterate (100);
-
-  page = find_widget (GTK_WIDGET (prefs), WAYBILL_TYPE_MESSAGES_PAGE, NULL, NULL);
-  g_assert_nonnull (page);
+  prefs = open_messages_page (fixture, &page);
 
   /* The preview: the default template on the sample order. */
   text = widget_text (page);
@@ -390,14 +359,7 @@ test_twilio_test (Fixture       *fixture,
   fake_twilio_start (&twilio);
   g_setenv ("WAYBILL_TWILIO_URL", twilio.url, TRUE);
 
-  prefs = waybill_preferences_window_new (NULL, fixture->settings);
-  gtk_window_set_default_size (GTK_WINDOW (prefs), 640, 900);
-  adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (prefs), "messages");
-  gtk_window_present (GTK_WINDOW (prefs));
-  gtk_test_widget_wait_for_draw (GTK_WIDGET (prefs));
-  iterate (100);
-
-  page = find_widget (GTK_WIDGET (prefs), WAYBILL_TYPE_MESSAGES_PAGE, NULL, NULL);
+  prefs = open_messages_page (fixture, &page);
   sid = find_widget (page, ADW_TYPE_ENTRY_ROW, row_titled, "Account SID");
   token = find_widget (page, ADW_TYPE_ENTRY_ROW, row_titled, "Auth Token");
   button = find_widget (page, GTK_TYPE_BUTTON, button_labelled, "_Test Account");
@@ -500,7 +462,7 @@ test_compose (Fixture       *fixture,
   {
     g_autofree char *log = NULL;
 
-    g_assert_true (g_file_get_contents (fixture->sink_log, &log, NULL, NULL));
+    g_assert_true (g_file_get_contents (fixture->sink.log_path, &log, NULL, NULL));
     g_assert_nonnull (strstr (log, "To: <anna@example.com>"));
     g_assert_nonnull (strstr (log, "Subject: =?UTF-8?B?"));
   }

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "waybill-notifier.h"
+#include "test-util.h"
 
 #define TEST_APP_ID   "org.example.WaybillTest"
 #define TEST_APP_NAME "Waybill Test"
@@ -321,41 +322,16 @@ call_icon (NotifyCall *call)
 /* Fixture */
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    {
-      while ((name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-
-          if (g_file_test (child, G_FILE_TEST_IS_DIR))
-            remove_tree (child);
-          else
-            g_remove (child);
-        }
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
   if (mock_daemon == NULL)
     start_daemon ();
   clear_calls ();
 
-  fixture->dir = g_dir_make_tmp ("waybill-notifier-XXXXXX", &error);
-  g_assert_no_error (error);
+  fixture->dir = test_make_tmp_dir ("notifier");
   fixture->path = g_build_filename (fixture->dir, "waybill.db", NULL);
-  fixture->store = waybill_store_open (fixture->path, &error);
-  g_assert_no_error (error);
+  fixture->store = test_open_store (fixture->path);
   fixture->notifier = waybill_notifier_new (fixture->store, TEST_APP_ID, TEST_APP_NAME);
 }
 
@@ -759,7 +735,6 @@ test_no_repeat_after_restart (Fixture       *fixture,
 {
   g_autoptr(WaybillOrder) order = add_order (fixture, "6001", "ups", "1Z999AA10123456784");
   g_autoptr(GPtrArray) calls = NULL;
-  g_autoptr(GError) error = NULL;
   WaybillStatusChange *change;
 
   change = change_for (order, WAYBILL_STATUS_IN_TRANSIT, WAYBILL_STATUS_OUT_FOR_DELIVERY);
@@ -777,8 +752,7 @@ test_no_repeat_after_restart (Fixture       *fixture,
   /* "Restart": a new store on the same file and a new notifier. */
   g_assert_finalize_object (fixture->notifier);
   g_assert_finalize_object (fixture->store);
-  fixture->store = waybill_store_open (fixture->path, &error);
-  g_assert_no_error (error);
+  fixture->store = test_open_store (fixture->path);
   fixture->notifier = waybill_notifier_new (fixture->store, TEST_APP_ID, TEST_APP_NAME);
 
   announce_one (fixture, change);
@@ -819,12 +793,9 @@ record_and_announce (Fixture       *fixture,
 static void
 reopen (Fixture *fixture)
 {
-  g_autoptr(GError) error = NULL;
-
   g_assert_finalize_object (fixture->notifier);
   g_assert_finalize_object (fixture->store);
-  fixture->store = waybill_store_open (fixture->path, &error);
-  g_assert_no_error (error);
+  fixture->store = test_open_store (fixture->path);
   fixture->notifier = waybill_notifier_new (fixture->store, TEST_APP_ID, TEST_APP_NAME);
 }
 

@@ -12,6 +12,7 @@
 
 #include "waybill-order-editor.h"
 #include "waybill-store.h"
+#include "test-util.h"
 
 /* The order editor, driven as a person would: typing into its fields,
  * pressing its buttons, closing it.  What it wrote is checked with the
@@ -47,13 +48,9 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  fixture->dir = g_dir_make_tmp ("waybill-editor-XXXXXX", &error);
-  g_assert_no_error (error);
+  fixture->dir = test_make_tmp_dir ("editor");
   fixture->path = g_build_filename (fixture->dir, "waybill.db", NULL);
-  fixture->store = waybill_store_open (fixture->path, &error);
-  g_assert_no_error (error);
+  fixture->store = test_open_store (fixture->path);
 
   fixture->parent = GTK_WINDOW (adw_window_new ());
   gtk_window_set_default_size (fixture->parent, 1000, 800);
@@ -65,17 +62,11 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  g_autofree char *wal = g_strconcat (fixture->path, "-wal", NULL);
-  g_autofree char *shm = g_strconcat (fixture->path, "-shm", NULL);
-
   /* The editors go with their parent. */
   gtk_window_destroy (fixture->parent);
   iterate (50);
   g_assert_finalize_object (fixture->store);
-  g_remove (fixture->path);
-  g_remove (wal);
-  g_remove (shm);
-  g_rmdir (fixture->dir);
+  remove_tree (fixture->dir);
   g_free (fixture->path);
   g_free (fixture->dir);
 }

@@ -21,100 +21,10 @@
 #include "waybill-message-template.h"
 #include "waybill-outbox.h"
 #include "waybill-store-private.h"
+#include "smtp-sink-run.h"
+#include "test-util.h"
 
 #define T0 1780000000 /* 2026-05-28 20:26:40 UTC */
-
-/* ---- SMTP sink ---------------------------------------------------------- */
-
-typedef struct
-{
-  GSubprocess *process;
-  char        *log_path;
-  guint        port;
-} Sink;
-
-static void
-sink_start (Sink       *sink,
-            const char *dir,
-            const char *user,
-            const char *password,
-            int         fail)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GDataInputStream) in = NULL;
-  g_autofree char *line = NULL;
-
-  sink->log_path = g_build_filename (dir, "smtp.log", NULL);
-  g_ptr_array_add (argv, g_strdup ("/usr/bin/python3"));
-  g_ptr_array_add (argv, g_build_filename (TEST_SRCDIR, "smtp-sink.py", NULL));
-  g_ptr_array_add (argv, g_strdup (sink->log_path));
-  if (user != NULL)
-    {
-      g_ptr_array_add (argv, g_strdup ("--user"));
-      g_ptr_array_add (argv, g_strdup (user));
-      g_ptr_array_add (argv, g_strdup ("--password"));
-      g_ptr_array_add (argv, g_strdup (password));
-    }
-  if (fail > 0)
-    {
-      g_ptr_array_add (argv, g_strdup ("--fail"));
-      g_ptr_array_add (argv, g_strdup_printf ("%d", fail));
-    }
-  g_ptr_array_add (argv, NULL);
-
-  sink->process = g_subprocess_newv ((const char * const *) argv->pdata,
-                                     G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
-  g_assert_no_error (error);
-
-  in = g_data_input_stream_new (g_subprocess_get_stdout_pipe (sink->process));
-  line = g_data_input_stream_read_line (in, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (line);
-  sink->port = (guint) g_ascii_strtoull (line, NULL, 10);
-  g_assert_cmpuint (sink->port, >, 0);
-}
-
-static void
-sink_stop (Sink *sink)
-{
-  if (sink->process != NULL)
-    {
-      g_subprocess_send_signal (sink->process, SIGTERM);
-      g_subprocess_wait (sink->process, NULL, NULL);
-      g_clear_object (&sink->process);
-    }
-  g_clear_pointer (&sink->log_path, g_free);
-}
-
-/* The log's entries that have @member. */
-static GPtrArray *
-sink_entries (Sink       *sink,
-              const char *member)
-{
-  GPtrArray *entries = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
-  g_autofree char *text = NULL;
-  g_auto(GStrv) lines = NULL;
-
-  if (!g_file_get_contents (sink->log_path, &text, NULL, NULL))
-    return entries;
-
-  lines = g_strsplit (text, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      g_autoptr(JsonParser) parser = json_parser_new ();
-      JsonObject *object;
-
-      if (*lines[i] == '\0')
-        continue;
-      g_assert_true (json_parser_load_from_data (parser, lines[i], -1, NULL));
-      object = json_node_get_object (json_parser_get_root (parser));
-      if (json_object_has_member (object, member))
-        g_ptr_array_add (entries, json_object_ref (object));
-    }
-
-  return entries;
-}
 
 /* ---- Fixture ------------------------------------------------------------ */
 
@@ -126,16 +36,9 @@ typedef struct
   GSettings     *settings;
   WaybillClock  *clock;
   WaybillOutbox *outbox;
-  Sink           sink;
+  SmtpSink       sink;
   FakeTwilio     twilio;
 } Fixture;
-
-static const char * const keys_to_reset[] = {
-  "shop-name", "feedback-address", "message-templates", "message-daily-limit", "smtp-host", "smtp-port",
-  "smtp-security", "smtp-username", "smtp-from", "sms-from",
-  "message-auto-shipped", "message-auto-out-for-delivery", "message-auto-delivered",
-  "message-auto-delayed", "message-auto-exception", "message-auto-ready-for-pickup",
-};
 
 static void
 new_outbox (Fixture *fixture)
@@ -150,17 +53,13 @@ fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
   g_autoptr(GDateTime) start = g_date_time_new_from_unix_utc (T0);
-  g_autoptr(GError) error = NULL;
 
-  fixture->dir = g_dir_make_tmp ("waybill-outbox-XXXXXX", &error);
-  g_assert_no_error (error);
+  fixture->dir = test_make_tmp_dir ("outbox");
   fixture->db_path = g_build_filename (fixture->dir, "waybill.db", NULL);
-  fixture->store = waybill_store_open (fixture->db_path, &error);
-  g_assert_no_error (error);
+  fixture->store = test_open_store (fixture->db_path);
 
   fixture->settings = g_settings_new ("io.github.waybill.Waybill");
-  for (guint i = 0; i < G_N_ELEMENTS (keys_to_reset); i++)
-    g_settings_reset (fixture->settings, keys_to_reset[i]);
+  test_reset_message_settings (fixture->settings);
   g_settings_set_string (fixture->settings, "shop-name", "Tea & Things");
   g_settings_set_string (fixture->settings, "smtp-from", "shop@example.com");
   g_settings_set_string (fixture->settings, "sms-from", "+15005550006");
@@ -183,21 +82,10 @@ fixture_tear_down (Fixture       *fixture,
   g_clear_object (&fixture->store);
   g_clear_object (&fixture->settings);
   g_clear_object (&fixture->clock);
-  sink_stop (&fixture->sink);
+  smtp_sink_stop (&fixture->sink);
   fake_twilio_stop (&fixture->twilio);
 
-  for (guint i = 0; i < 3; i++)
-    {
-      static const char * const suffixes[] = { "", "-wal", "-shm" };
-      g_autofree char *path = g_strconcat (fixture->db_path, suffixes[i], NULL);
-
-      g_remove (path);
-    }
-  {
-    g_autofree char *log = g_build_filename (fixture->dir, "smtp.log", NULL);
-    g_remove (log);
-  }
-  g_rmdir (fixture->dir);
+  remove_tree (fixture->dir);
   g_free (fixture->db_path);
   g_free (fixture->dir);
 }
@@ -315,21 +203,7 @@ advance (Fixture *fixture,
   waybill_clock_advance (fixture->clock, seconds * G_USEC_PER_SEC);
 }
 
-/* The headers and body of a message as the sink got it. */
-static char *
-header_of (const char *data,
-           const char *name)
-{
-  g_auto(GStrv) lines = g_strsplit (data, "\r\n", -1);
-  g_autofree char *prefix = g_strdup_printf ("%s: ", name);
-
-  for (guint i = 0; lines[i] != NULL && *lines[i] != '\0'; i++)
-    if (g_str_has_prefix (lines[i], prefix))
-      return g_strdup (lines[i] + strlen (prefix));
-
-  return NULL;
-}
-
+/* The body of a message as the sink got it, not decoded. */
 static const char *
 body_of (const char *data)
 {
@@ -580,7 +454,6 @@ test_compose_mail (void)
   g_autofree char *decoded = NULL;
   g_autofree char *mailto = NULL;
   g_autoptr(GString) joined = g_string_new (NULL);
-  const char *body;
   gsize len;
 
   waybill_mail_sender_set_from (sender, "Thé & Co", "shop@example.com");
@@ -591,13 +464,13 @@ test_compose_mail (void)
   g_assert_nonnull (strstr (text, "\r\nTo: <anna@example.com>\r\n"));
   g_assert_nonnull (strstr (text, "\r\nMessage-ID: <id@example.com>\r\n"));
   g_assert_nonnull (strstr (text, "\r\nContent-Type: text/plain; charset=UTF-8\r\n"));
-  from = header_of (text, "From");
+  from = smtp_mail_header (text, "From");
   g_assert_true (g_str_has_prefix (from, "=?UTF-8?B?"));
   g_assert_true (g_str_has_suffix (from, "?= <shop@example.com>"));
 
   /* The subject is encoded words, folded; decoded and joined it is the
    * subject again. */
-  subject = header_of (text, "Subject");
+  subject = smtp_mail_header (text, "Subject");
   g_assert_true (g_str_has_prefix (subject, "=?UTF-8?B?"));
   {
     const char *start = strstr (text, "Subject: ") + strlen ("Subject: ");
@@ -619,21 +492,9 @@ test_compose_mail (void)
   }
   g_assert_cmpstr (joined->str, ==, "Ihre Bestellung 1042 ist unterwegs — schön");
 
-  encoding = header_of (text, "Content-Transfer-Encoding");
+  encoding = smtp_mail_header (text, "Content-Transfer-Encoding");
   g_assert_cmpstr (encoding, ==, "base64");
-  body = body_of (text);
-  {
-    g_autofree char *flat = g_strdup (body);
-    g_autofree guchar *raw = NULL;
-    char *w = flat;
-
-    for (const char *r = body; *r != '\0'; r++)
-      if (*r != '\r' && *r != '\n')
-        *w++ = *r;
-    *w = '\0';
-    raw = g_base64_decode (flat, &len);
-    decoded = g_strndup ((const char *) raw, len);
-  }
+  decoded = smtp_mail_body (text);
   g_assert_cmpstr (decoded, ==, "Hallo Anna,\r\nÜbermorgen.\r\n.\r\n");
 
   mailto = waybill_mail_sender_mailto_uri ("anna@example.com", "Order 1042 & more", "Hi\nthere");
@@ -708,7 +569,7 @@ test_smtp_send (Fixture       *fixture,
   JsonObject *mail;
   const char *raw;
 
-  sink_start (&fixture->sink, fixture->dir, NULL, NULL, 0);
+  smtp_sink_start (&fixture->sink, fixture->dir, NULL, NULL, 0);
   use_smtp (fixture);
   order = add_order (fixture, "1042", "anna@example.com", NULL);
   quiet = add_order (fixture, "1043", "carl@example.com", NULL);
@@ -721,16 +582,16 @@ test_smtp_send (Fixture       *fixture,
 
   g_assert_cmpuint (process (fixture, NULL), ==, 1);
 
-  mails = sink_entries (&fixture->sink, "data");
+  mails = smtp_sink_entries (&fixture->sink, "data");
   g_assert_cmpuint (mails->len, ==, 1);
   mail = g_ptr_array_index (mails, 0);
   g_assert_cmpstr (json_object_get_string_member (mail, "from"), ==, "shop@example.com");
   g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (mail, "to"), 0), ==,
                    "anna@example.com");
   raw = json_object_get_string_member (mail, "data");
-  to = header_of (raw, "To");
-  from = header_of (raw, "From");
-  subject = header_of (raw, "Subject");
+  to = smtp_mail_header (raw, "To");
+  from = smtp_mail_header (raw, "From");
+  subject = smtp_mail_header (raw, "Subject");
   g_assert_cmpstr (to, ==, "<anna@example.com>");
   g_assert_cmpstr (from, ==, "\"Tea & Things\" <shop@example.com>");
   g_assert_cmpstr (subject, ==, "Your order 1042 is on its way");
@@ -763,14 +624,14 @@ test_smtp_send (Fixture       *fixture,
   g_assert_cmpuint (queue (fixture, order, WAYBILL_STATUS_INFO_RECEIVED, WAYBILL_STATUS_PICKED_UP), ==, 0);
   g_assert_cmpuint (process (fixture, NULL), ==, 0);
   g_clear_pointer (&mails, g_ptr_array_unref);
-  mails = sink_entries (&fixture->sink, "data");
+  mails = smtp_sink_entries (&fixture->sink, "data");
   g_assert_cmpuint (mails->len, ==, 1);
 
   /* Delivered is another event: one more. */
   g_assert_cmpuint (queue (fixture, order, WAYBILL_STATUS_OUT_FOR_DELIVERY, WAYBILL_STATUS_DELIVERED), ==, 1);
   g_assert_cmpuint (process (fixture, NULL), ==, 1);
   g_clear_pointer (&mails, g_ptr_array_unref);
-  mails = sink_entries (&fixture->sink, "data");
+  mails = smtp_sink_entries (&fixture->sink, "data");
   g_assert_cmpuint (mails->len, ==, 2);
 }
 
@@ -786,19 +647,19 @@ test_smtp_feedback (Fixture       *fixture,
   g_autofree char *subject = NULL;
   const char *raw;
 
-  sink_start (&fixture->sink, fixture->dir, NULL, NULL, 0);
+  smtp_sink_start (&fixture->sink, fixture->dir, NULL, NULL, 0);
   use_smtp (fixture);
   g_settings_set_string (fixture->settings, "feedback-address", "https://tea.example/rate?order={order_number}");
   order = add_order (fixture, "1042", "anna@example.com", NULL);
   g_assert_cmpuint (queue (fixture, order, WAYBILL_STATUS_OUT_FOR_DELIVERY, WAYBILL_STATUS_DELIVERED), ==, 1);
   g_assert_cmpuint (process (fixture, NULL), ==, 1);
 
-  mails = sink_entries (&fixture->sink, "data");
+  mails = smtp_sink_entries (&fixture->sink, "data");
   g_assert_cmpuint (mails->len, ==, 1);
   g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (g_ptr_array_index (mails, 0), "to"), 0),
                    ==, "anna@example.com");
   raw = json_object_get_string_member (g_ptr_array_index (mails, 0), "data");
-  subject = header_of (raw, "Subject");
+  subject = smtp_mail_header (raw, "Subject");
   g_assert_cmpstr (subject, ==, "Your order 1042 was delivered");
   g_assert_cmpstr (body_of (raw), ==,
                    "Hello Anna Smith,\r\n\r\n"
@@ -813,7 +674,7 @@ test_smtp_feedback (Fixture       *fixture,
   g_assert_cmpuint (queue (fixture, later, WAYBILL_STATUS_OUT_FOR_DELIVERY, WAYBILL_STATUS_DELIVERED), ==, 1);
   g_assert_cmpuint (process (fixture, NULL), ==, 1);
   g_clear_pointer (&mails, g_ptr_array_unref);
-  mails = sink_entries (&fixture->sink, "data");
+  mails = smtp_sink_entries (&fixture->sink, "data");
   g_assert_cmpuint (mails->len, ==, 2);
   raw = json_object_get_string_member (g_ptr_array_index (mails, 1), "data");
   g_assert_null (strstr (raw, "How did we do"));
@@ -829,7 +690,7 @@ test_smtp_auth (Fixture       *fixture,
   g_autoptr(GPtrArray) messages = NULL;
   WaybillMessage *message;
 
-  sink_start (&fixture->sink, fixture->dir, "shop", "right", 0);
+  smtp_sink_start (&fixture->sink, fixture->dir, "shop", "right", 0);
   use_smtp (fixture);
   g_settings_set_string (fixture->settings, "smtp-username", "shop");
   waybill_outbox_set_secrets (fixture->outbox, "wrong", NULL, NULL);
@@ -837,7 +698,7 @@ test_smtp_auth (Fixture       *fixture,
   g_assert_cmpuint (queue (fixture, order, WAYBILL_STATUS_INFO_RECEIVED, WAYBILL_STATUS_PICKED_UP), ==, 1);
 
   g_assert_cmpuint (process (fixture, NULL), ==, 0);
-  auths = sink_entries (&fixture->sink, "auth");
+  auths = smtp_sink_entries (&fixture->sink, "auth");
   g_assert_cmpuint (auths->len, ==, 1);
   g_assert_false (json_object_get_boolean_member (g_ptr_array_index (auths, 0), "auth"));
 
@@ -856,14 +717,14 @@ test_smtp_auth (Fixture       *fixture,
       advance (fixture, 600);
     }
   g_clear_pointer (&auths, g_ptr_array_unref);
-  auths = sink_entries (&fixture->sink, "auth");
+  auths = smtp_sink_entries (&fixture->sink, "auth");
   g_assert_cmpuint (auths->len, ==, 1);
 
   /* After the pause: one more try. */
   advance (fixture, WAYBILL_OUTBOX_AUTH_PAUSE_S);
   g_assert_cmpuint (process (fixture, NULL), ==, 0);
   g_clear_pointer (&auths, g_ptr_array_unref);
-  auths = sink_entries (&fixture->sink, "auth");
+  auths = smtp_sink_entries (&fixture->sink, "auth");
   g_assert_cmpuint (auths->len, ==, 2);
 
   /* The right password (the settings changed) sends it at once. */
@@ -886,7 +747,7 @@ test_smtp_retry (Fixture       *fixture,
   gint64 expected_next = T0 + WAYBILL_OUTBOX_FIRST_RETRY_S;
 
   /* The server answers 451 twice, then takes the message. */
-  sink_start (&fixture->sink, fixture->dir, NULL, NULL, 2);
+  smtp_sink_start (&fixture->sink, fixture->dir, NULL, NULL, 2);
   use_smtp (fixture);
   order = add_order (fixture, "1042", "anna@example.com", NULL);
   g_assert_cmpuint (queue (fixture, order, WAYBILL_STATUS_INFO_RECEIVED, WAYBILL_STATUS_PICKED_UP), ==, 1);
@@ -905,7 +766,7 @@ test_smtp_retry (Fixture       *fixture,
   /* Not before it is due. */
   advance (fixture, WAYBILL_OUTBOX_FIRST_RETRY_S - 1);
   g_assert_cmpuint (process (fixture, NULL), ==, 0);
-  refused = sink_entries (&fixture->sink, "refused");
+  refused = smtp_sink_entries (&fixture->sink, "refused");
   g_assert_cmpuint (refused->len, ==, 1);
 
   /* Then 60 s after the first, 5 × 60 s after the second. */
@@ -920,10 +781,10 @@ test_smtp_retry (Fixture       *fixture,
   }
   advance (fixture, 5 * WAYBILL_OUTBOX_FIRST_RETRY_S);
   g_assert_cmpuint (process (fixture, NULL), ==, 1);
-  mails = sink_entries (&fixture->sink, "data");
+  mails = smtp_sink_entries (&fixture->sink, "data");
   g_assert_cmpuint (mails->len, ==, 1);
   g_clear_pointer (&refused, g_ptr_array_unref);
-  refused = sink_entries (&fixture->sink, "refused");
+  refused = smtp_sink_entries (&fixture->sink, "refused");
   g_assert_cmpuint (refused->len, ==, 2);
 }
 
@@ -984,7 +845,7 @@ test_not_configured (Fixture       *fixture,
   g_assert_true (g_str_has_prefix (message->last_error, "Sending email is not set up"));
 
   /* Setting it up sends it. */
-  sink_start (&fixture->sink, fixture->dir, NULL, NULL, 0);
+  smtp_sink_start (&fixture->sink, fixture->dir, NULL, NULL, 0);
   use_smtp (fixture);
   g_assert_cmpuint (process (fixture, NULL), ==, 1);
 }
@@ -1002,7 +863,7 @@ test_crash_window (Fixture       *fixture,
   WaybillMessage *message;
   gboolean claimed = FALSE;
 
-  sink_start (&fixture->sink, fixture->dir, NULL, NULL, 0);
+  smtp_sink_start (&fixture->sink, fixture->dir, NULL, NULL, 0);
   use_smtp (fixture);
   order = add_order (fixture, "1042", "anna@example.com", NULL);
   g_assert_cmpuint (queue (fixture, order, WAYBILL_STATUS_INFO_RECEIVED, WAYBILL_STATUS_PICKED_UP), ==, 1);
@@ -1029,7 +890,7 @@ test_crash_window (Fixture       *fixture,
   message = g_ptr_array_index (messages, 0);
   g_assert_cmpint (message->state, ==, WAYBILL_MESSAGE_STATE_FAILED);
   g_assert_nonnull (strstr (message->last_error, "may or may not have reached the customer"));
-  mails = sink_entries (&fixture->sink, "data");
+  mails = smtp_sink_entries (&fixture->sink, "data");
   g_assert_cmpuint (mails->len, ==, 0);
 
   /* And a claim is exclusive. */
@@ -1044,7 +905,7 @@ test_daily_limit (Fixture       *fixture,
   g_autoptr(GPtrArray) mails = NULL;
   g_autoptr(GPtrArray) orders = g_ptr_array_new_with_free_func (g_object_unref);
 
-  sink_start (&fixture->sink, fixture->dir, NULL, NULL, 0);
+  smtp_sink_start (&fixture->sink, fixture->dir, NULL, NULL, 0);
   use_smtp (fixture);
   g_settings_set_int (fixture->settings, "message-daily-limit", 2);
 
@@ -1073,7 +934,7 @@ test_daily_limit (Fixture       *fixture,
   /* A day after the first two, the third goes. */
   advance (fixture, 23 * 3600 + 1);
   g_assert_cmpuint (process (fixture, NULL), ==, 1);
-  mails = sink_entries (&fixture->sink, "data");
+  mails = smtp_sink_entries (&fixture->sink, "data");
   g_assert_cmpuint (mails->len, ==, 3);
 }
 
@@ -1090,7 +951,7 @@ test_manual (Fixture       *fixture,
   g_autoptr(GPtrArray) messages = NULL;
   g_autoptr(GError) error = NULL;
 
-  sink_start (&fixture->sink, fixture->dir, NULL, NULL, 0);
+  smtp_sink_start (&fixture->sink, fixture->dir, NULL, NULL, 0);
   use_smtp (fixture);
   order = add_order (fixture, "1042", "anna@example.com", NULL);
 
@@ -1112,7 +973,7 @@ test_manual (Fixture       *fixture,
   again = waybill_outbox_send_message_finish (fixture->outbox, wait_for (&result), &error);
   g_assert_no_error (error);
 
-  mails = sink_entries (&fixture->sink, "data");
+  mails = smtp_sink_entries (&fixture->sink, "data");
   g_assert_cmpuint (mails->len, ==, 2);
   g_assert_cmpstr (body_of (json_object_get_string_member (g_ptr_array_index (mails, 0), "data")), ==,
                    "Sorry, one more day.\r\n");
@@ -1128,7 +989,7 @@ test_manual (Fixture       *fixture,
   g_assert_error (error, WAYBILL_MESSAGE_ERROR, WAYBILL_MESSAGE_ERROR_REJECTED);
   g_assert_null (strchr (error->message, '\n'));
   g_clear_pointer (&mails, g_ptr_array_unref);
-  mails = sink_entries (&fixture->sink, "data");
+  mails = smtp_sink_entries (&fixture->sink, "data");
   g_assert_cmpuint (mails->len, ==, 2);
 
   /* No password in the clear to another machine. */
@@ -1360,7 +1221,7 @@ test_started (Fixture       *fixture,
   g_autoptr(GPtrArray) mails = NULL;
   gint64 deadline;
 
-  sink_start (&fixture->sink, fixture->dir, NULL, NULL, 1);
+  smtp_sink_start (&fixture->sink, fixture->dir, NULL, NULL, 1);
   use_smtp (fixture);
   order = add_order (fixture, "1042", "anna@example.com", NULL);
   waybill_outbox_start (fixture->outbox);
@@ -1392,7 +1253,7 @@ test_started (Fixture       *fixture,
   while (g_main_context_iteration (NULL, FALSE))
     ;
   g_assert_cmpuint (waybill_clock_get_n_timeouts (fixture->clock), ==, 0);
-  mails = sink_entries (&fixture->sink, "data");
+  mails = smtp_sink_entries (&fixture->sink, "data");
   g_assert_cmpuint (mails->len, ==, 1);
   waybill_outbox_stop (fixture->outbox);
   g_assert_cmpuint (waybill_clock_get_n_timeouts (fixture->clock), ==, 0);

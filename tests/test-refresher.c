@@ -13,6 +13,7 @@
 
 #include "fake-carrier-server.h"
 #include "waybill-refresher.h"
+#include "test-util.h"
 
 /* The refresher against the fake carrier server (DHL and UPS on
  * 127.0.0.1), with a manual clock: hours of schedule run in milliseconds.
@@ -324,24 +325,6 @@ typedef struct
 } Fixture;
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_remove (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 request_queued_cb (SoupSession *session,
                    SoupMessage *message,
                    Fixture     *f)
@@ -452,11 +435,9 @@ fixture_setup (Fixture       *f,
   f->server = fake_carrier_server_new ();
   fake_carrier_server_setup_env (f->server);
 
-  f->dir = g_dir_make_tmp ("waybill-refresher-XXXXXX", &error);
-  g_assert_no_error (error);
+  f->dir = test_make_tmp_dir ("refresher");
   f->path = g_build_filename (f->dir, "waybill.db", NULL);
-  f->store = waybill_store_open (f->path, &error);
-  g_assert_no_error (error);
+  f->store = test_open_store (f->path);
 
   f->registry = waybill_tracker_registry_new (NULL);
   session = waybill_tracker_registry_get_session (f->registry);
@@ -1603,8 +1584,7 @@ test_lock (Fixture       *f,
 
   /* Another process, as far as the lock is concerned: its own connection
    * and its own open file. */
-  store_b = waybill_store_open (f->path, &error);
-  g_assert_no_error (error);
+  store_b = test_open_store (f->path);
   refresher_b = new_refresher (f, store_b);
   waybill_refresher_override_tracker (f->refresher, "test-carrier", WAYBILL_TRACKER (tracker_a));
   waybill_refresher_override_tracker (refresher_b, "test-carrier", WAYBILL_TRACKER (tracker_b));
@@ -1875,10 +1855,8 @@ run_child (const char *db_path,
   g_autoptr(WaybillNotifier) notifier = NULL;
   g_autoptr(WaybillRefresher) refresher = NULL;
   g_autoptr(WaybillClock) clock = waybill_clock_new_manual (now);
-  g_autoptr(GError) error = NULL;
 
-  store = waybill_store_open (db_path, &error);
-  g_assert_no_error (error);
+  store = test_open_store (db_path);
   registry = waybill_tracker_registry_new (NULL);
   notifier = waybill_notifier_new (store, "io.github.waybill.Waybill", "Waybill");
   refresher = waybill_refresher_new (store, registry, notifier);

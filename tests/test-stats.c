@@ -11,53 +11,22 @@
 #include "insights-seed.h"
 #include "waybill-stats.h"
 #include "waybill-store-private.h"
+#include "test-util.h"
 
-typedef struct
-{
-  char         *dir;
-  char         *path;
-  WaybillStore *store;
-} Fixture;
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_remove (child);
-    }
-  g_rmdir (path);
-}
+typedef TestStoreDir Fixture;
 
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  fixture->dir = g_dir_make_tmp ("waybill-stats-XXXXXX", &error);
-  g_assert_no_error (error);
-  fixture->path = g_build_filename (fixture->dir, "waybill.db", NULL);
-  fixture->store = waybill_store_open (fixture->path, &error);
-  g_assert_no_error (error);
+  test_store_dir_set_up (fixture, "stats");
 }
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  g_assert_finalize_object (fixture->store);
-  remove_tree (fixture->dir);
-  g_free (fixture->path);
-  g_free (fixture->dir);
+  test_store_dir_tear_down (fixture);
 }
 
 static WaybillCarrierStats *
@@ -292,8 +261,7 @@ test_reads_during_write (Fixture       *fixture,
   g_autoptr(WaybillStats) stats = NULL;
 
   insights_seed (fixture->store);
-  other = waybill_store_open (fixture->path, &error);
-  g_assert_no_error (error);
+  other = test_open_store (fixture->path);
   g_assert_true (waybill_store_begin (other, &error));
 
   stats = waybill_stats_compute (fixture->store, NULL, NULL, &error);

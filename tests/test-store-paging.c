@@ -10,6 +10,7 @@
 
 #include "waybill-demo.h"
 #include "waybill-store-private.h"
+#include "test-util.h"
 
 /* Keyset paging (waybill_store_list_orders_after / _from_end), and the
  * filter counts made in a thread.  Pages read
@@ -22,12 +23,7 @@
  * apart from the store's ORDER BY, so that the test also checks the order
  * itself. */
 
-typedef struct
-{
-  char         *dir;
-  char         *path;
-  WaybillStore *store;
-} Fixture;
+typedef TestStoreDir Fixture;
 
 static void
 exec_sql (WaybillStore *store,
@@ -47,11 +43,7 @@ fixture_set_up (Fixture       *fixture,
 {
   g_autoptr(GError) error = NULL;
 
-  fixture->dir = g_dir_make_tmp ("waybill-paging-XXXXXX", &error);
-  g_assert_no_error (error);
-  fixture->path = g_build_filename (fixture->dir, "waybill.db", NULL);
-  fixture->store = waybill_store_open (fixture->path, &error);
-  g_assert_no_error (error);
+  test_store_dir_set_up (fixture, "paging");
 
   waybill_demo_fill (fixture->store, 260, 11, &error);
   g_assert_no_error (error);
@@ -65,16 +57,7 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  g_autofree char *wal = g_strconcat (fixture->path, "-wal", NULL);
-  g_autofree char *shm = g_strconcat (fixture->path, "-shm", NULL);
-
-  g_assert_finalize_object (fixture->store);
-  g_remove (fixture->path);
-  g_remove (wal);
-  g_remove (shm);
-  g_rmdir (fixture->dir);
-  g_free (fixture->path);
-  g_free (fixture->dir);
+  test_store_dir_tear_down (fixture);
 }
 
 static WaybillOrderKey

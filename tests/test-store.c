@@ -15,58 +15,24 @@
 
 #include "waybill-demo.h"
 #include "waybill-store-private.h"
+#include "test-util.h"
 
-typedef struct
-{
-  char         *dir;
-  char         *path;
-  WaybillStore *store;
-} Fixture;
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    {
-      while ((name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-
-          if (g_file_test (child, G_FILE_TEST_IS_DIR))
-            remove_tree (child);
-          else
-            g_remove (child);
-        }
-    }
-  g_rmdir (path);
-}
+typedef TestStoreDir Fixture;
 
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  fixture->dir = g_dir_make_tmp ("waybill-store-XXXXXX", &error);
-  g_assert_no_error (error);
+  fixture->dir = test_make_tmp_dir ("store");
   fixture->path = g_build_filename (fixture->dir, "data", "waybill.db", NULL);
-  fixture->store = waybill_store_open (fixture->path, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (fixture->store);
+  fixture->store = test_open_store (fixture->path);
 }
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  if (fixture->store != NULL)
-    g_assert_finalize_object (fixture->store);
-  remove_tree (fixture->dir);
-  g_free (fixture->path);
-  g_free (fixture->dir);
+  test_store_dir_tear_down (fixture);
 }
 
 static WaybillOrder *
@@ -890,8 +856,7 @@ test_migration_from_v1 (void)
                    ==, SQLITE_OK);
   sqlite3_close (db);
 
-  store = waybill_store_open (path, &error);
-  g_assert_no_error (error);
+  store = test_open_store (path);
   g_assert_cmpint (query_int (store, "PRAGMA user_version"), ==, WAYBILL_STORE_SCHEMA_VERSION);
 
   /* What was announced before the upgrade is not announced again; the
@@ -1154,8 +1119,7 @@ test_killed_writer_loses_nothing (Fixture       *fixture,
   g_assert_true (WIFSIGNALED (status));
 
   g_clear_object (&fixture->store);
-  fixture->store = waybill_store_open (fixture->path, &error);
-  g_assert_no_error (error);
+  fixture->store = test_open_store (fixture->path);
   check = query_text (fixture->store, "PRAGMA integrity_check");
   g_assert_cmpstr (check, ==, "ok");
   g_assert_cmpint (waybill_store_count_orders (fixture->store, NULL, &error), ==, 1);
@@ -1176,9 +1140,7 @@ writer_thread (gpointer user_data)
 {
   WriterData *data = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(WaybillStore) store = waybill_store_open (data->path, &error);
-
-  g_assert_no_error (error);
+  g_autoptr(WaybillStore) store = test_open_store (data->path);
 
   for (guint i = 0; i < 100; i++)
     {

@@ -23,6 +23,7 @@
 #include "waybill-status-reply.h"
 #include "waybill-store.h"
 #include "waybill-window.h"
+#include "test-util.h"
 
 /* Waybill in German, from the catalogue the build made of po/de.po: the
  * window, its dates and a notification, as a German user sees them.
@@ -64,27 +65,6 @@ typedef struct
   WaybillStore  *store;
   WaybillWindow *window;
 } Fixture;
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    {
-      while ((name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-
-          if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-            remove_tree (child);
-          else
-            g_remove (child);
-        }
-    }
-  g_rmdir (path);
-}
 
 /* Locale */
 
@@ -304,11 +284,9 @@ fixture_set_up (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   gboolean empty = GPOINTER_TO_INT (data);
 
-  fixture->dir = g_dir_make_tmp ("waybill-translation-XXXXXX", &error);
-  g_assert_no_error (error);
+  fixture->dir = test_make_tmp_dir ("translation");
   fixture->path = g_build_filename (fixture->dir, "waybill.db", NULL);
-  fixture->store = waybill_store_open (fixture->path, &error);
-  g_assert_no_error (error);
+  fixture->store = test_open_store (fixture->path);
   if (!empty)
     {
       waybill_demo_fill (fixture->store, 40, 1042, &error);

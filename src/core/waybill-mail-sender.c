@@ -13,6 +13,7 @@
 
 #include "waybill-mail-sender.h"
 #include "waybill-message.h"
+#include "waybill-util-private.h"
 
 /* Sends one plain-text email through the shop's SMTP server with libcurl:
  * STARTTLS (required, never silently skipped), implicit TLS ("smtps") or,
@@ -39,21 +40,13 @@ struct _WaybillMailSender
 G_DEFINE_FINAL_TYPE (WaybillMailSender, waybill_mail_sender, G_TYPE_OBJECT)
 
 static void
-wipe_free (char *secret)
-{
-  if (secret != NULL)
-    memset (secret, 0, strlen (secret));
-  g_free (secret);
-}
-
-static void
 waybill_mail_sender_finalize (GObject *object)
 {
   WaybillMailSender *self = (WaybillMailSender *)object;
 
   g_free (self->host);
   g_free (self->username);
-  wipe_free (self->password);
+  waybill_wipe_free (self->password);
   g_free (self->from_name);
   g_free (self->from_address);
 
@@ -83,20 +76,6 @@ waybill_mail_sender_new (void)
   return g_object_new (WAYBILL_TYPE_MAIL_SENDER, NULL);
 }
 
-static char *
-dup_trimmed (const char *text)
-{
-  char *copy;
-
-  if (text == NULL)
-    return NULL;
-  copy = g_strstrip (g_strdup (text));
-  if (*copy == '\0')
-    g_clear_pointer (&copy, g_free);
-
-  return copy;
-}
-
 /**
  * waybill_mail_sender_set_server:
  * @port: the port, 0 for the usual one of @security (587, 465, 25)
@@ -111,7 +90,7 @@ waybill_mail_sender_set_server (WaybillMailSender   *self,
   g_return_if_fail (security <= WAYBILL_SMTP_SECURITY_NONE);
 
   g_free (self->host);
-  self->host = dup_trimmed (host);
+  self->host = waybill_dup_trimmed (host);
   self->security = security;
   if (port == 0)
     port = security == WAYBILL_SMTP_SECURITY_TLS ? 465 : security == WAYBILL_SMTP_SECURITY_NONE ? 25 : 587;
@@ -126,8 +105,8 @@ waybill_mail_sender_set_login (WaybillMailSender *self,
   g_return_if_fail (WAYBILL_IS_MAIL_SENDER (self));
 
   g_free (self->username);
-  self->username = dup_trimmed (username);
-  wipe_free (self->password);
+  self->username = waybill_dup_trimmed (username);
+  waybill_wipe_free (self->password);
   self->password = password != NULL && *password != '\0' ? g_strdup (password) : NULL;
 }
 
@@ -139,9 +118,9 @@ waybill_mail_sender_set_from (WaybillMailSender *self,
   g_return_if_fail (WAYBILL_IS_MAIL_SENDER (self));
 
   g_free (self->from_name);
-  self->from_name = dup_trimmed (name);
+  self->from_name = waybill_dup_trimmed (name);
   g_free (self->from_address);
-  self->from_address = dup_trimmed (address);
+  self->from_address = waybill_dup_trimmed (address);
 }
 
 gboolean
@@ -379,7 +358,7 @@ send_data_free (SendData *data)
 {
   g_free (data->url);
   g_free (data->username);
-  wipe_free (data->password);
+  waybill_wipe_free (data->password);
   g_free (data->from_address);
   g_free (data->to);
   g_free (data->payload);

@@ -13,6 +13,7 @@
 #include "carriers/waybill-credentials.h"
 #include "waybill-message-template.h"
 #include "waybill-outbox.h"
+#include "waybill-util-private.h"
 
 /* The outbox turns status changes into messages to customers and sends
  * them, by email (SMTP) or SMS (Twilio).
@@ -72,14 +73,6 @@ struct _WaybillOutbox
 G_DEFINE_FINAL_TYPE (WaybillOutbox, waybill_outbox, G_TYPE_OBJECT)
 
 static void
-wipe_free (char *secret)
-{
-  if (secret != NULL)
-    memset (secret, 0, strlen (secret));
-  g_free (secret);
-}
-
-static void
 waybill_outbox_dispose (GObject *object)
 {
   WaybillOutbox *self = (WaybillOutbox *)object;
@@ -102,9 +95,9 @@ waybill_outbox_finalize (GObject *object)
 {
   WaybillOutbox *self = (WaybillOutbox *)object;
 
-  wipe_free (self->smtp_password);
-  wipe_free (self->twilio_sid);
-  wipe_free (self->twilio_token);
+  waybill_wipe_free (self->smtp_password);
+  waybill_wipe_free (self->twilio_sid);
+  waybill_wipe_free (self->twilio_token);
 
   G_OBJECT_CLASS (waybill_outbox_parent_class)->finalize (object);
 }
@@ -284,11 +277,11 @@ waybill_outbox_set_secrets (WaybillOutbox *self,
 {
   g_return_if_fail (WAYBILL_IS_OUTBOX (self));
 
-  wipe_free (self->smtp_password);
+  waybill_wipe_free (self->smtp_password);
   self->smtp_password = g_strdup (smtp_password);
-  wipe_free (self->twilio_sid);
+  waybill_wipe_free (self->twilio_sid);
   self->twilio_sid = g_strdup (twilio_sid);
-  wipe_free (self->twilio_token);
+  waybill_wipe_free (self->twilio_token);
   self->twilio_token = g_strdup (twilio_token);
   resume (self);
 }
@@ -311,6 +304,23 @@ secrets_data_free (SecretsData *data)
   g_free (data);
 }
 
+/* The keyring's entry @name, else the environment's, else empty ones
+ * (with @error set when the keyring could not be read). */
+static WaybillCredentials *
+credentials_finish (const char    *name,
+                    GAsyncResult  *result,
+                    GError       **error)
+{
+  WaybillCredentials *credentials = waybill_credentials_lookup_finish (result, error);
+
+  if (credentials == NULL)
+    credentials = waybill_credentials_from_env (name);
+  if (credentials == NULL)
+    credentials = waybill_credentials_new (NULL, NULL, NULL);
+
+  return credentials;
+}
+
 static void
 twilio_loaded_cb (GObject      *source,
                   GAsyncResult *result,
@@ -319,14 +329,8 @@ twilio_loaded_cb (GObject      *source,
   g_autoptr(GTask) task = user_data;
   WaybillOutbox *self = g_task_get_source_object (task);
   SecretsData *data = g_task_get_task_data (task);
-  g_autoptr(WaybillCredentials) twilio = NULL;
   GError *error = NULL;
-
-  twilio = waybill_credentials_lookup_finish (result, &error);
-  if (twilio == NULL)
-    twilio = waybill_credentials_from_env ("twilio");
-  if (twilio == NULL)
-    twilio = waybill_credentials_new (NULL, NULL, NULL);
+  g_autoptr(WaybillCredentials) twilio = credentials_finish ("twilio", result, &error);
 
   waybill_outbox_set_secrets (self, data->smtp->client_secret, twilio->client_id, twilio->client_secret);
   /* Without a keyring, what the environment gave is used, and the
@@ -345,16 +349,8 @@ smtp_loaded_cb (GObject      *source,
   g_autoptr(GTask) task = user_data;
   SecretsData *data = g_task_get_task_data (task);
   GCancellable *cancellable;
-  GError *error = NULL;
 
-  data->smtp = waybill_credentials_lookup_finish (result, &error);
-  if (data->smtp == NULL)
-    {
-      data->error = error;
-      data->smtp = waybill_credentials_from_env ("smtp");
-      if (data->smtp == NULL)
-        data->smtp = waybill_credentials_new (NULL, NULL, NULL);
-    }
+  data->smtp = credentials_finish ("smtp", result, &data->error);
 
   cancellable = g_task_get_cancellable (task);
   waybill_credentials_lookup_async ("twilio", cancellable, twilio_loaded_cb, g_steal_pointer (&task));

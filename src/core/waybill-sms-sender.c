@@ -14,6 +14,7 @@
 
 #include "waybill-message.h"
 #include "waybill-sms-sender.h"
+#include "waybill-util-private.h"
 
 /* Sends an SMS through Twilio's Messages API:
  *   POST /2010-04-01/Accounts/{AccountSid}/Messages.json
@@ -45,14 +46,6 @@ struct _WaybillSmsSender
 G_DEFINE_FINAL_TYPE (WaybillSmsSender, waybill_sms_sender, G_TYPE_OBJECT)
 
 static void
-wipe_free (char *secret)
-{
-  if (secret != NULL)
-    memset (secret, 0, strlen (secret));
-  g_free (secret);
-}
-
-static void
 waybill_sms_sender_dispose (GObject *object)
 {
   WaybillSmsSender *self = (WaybillSmsSender *)object;
@@ -69,7 +62,7 @@ waybill_sms_sender_finalize (GObject *object)
 
   g_free (self->base_url);
   g_free (self->account_sid);
-  wipe_free (self->auth_token);
+  waybill_wipe_free (self->auth_token);
   g_free (self->from);
 
   G_OBJECT_CLASS (waybill_sms_sender_parent_class)->finalize (object);
@@ -122,20 +115,6 @@ waybill_sms_sender_get_base_url (WaybillSmsSender *self)
   return self->base_url;
 }
 
-static char *
-dup_trimmed (const char *text)
-{
-  char *copy;
-
-  if (text == NULL)
-    return NULL;
-  copy = g_strstrip (g_strdup (text));
-  if (*copy == '\0')
-    g_clear_pointer (&copy, g_free);
-
-  return copy;
-}
-
 void
 waybill_sms_sender_set_account (WaybillSmsSender *self,
                                 const char       *account_sid,
@@ -144,9 +123,9 @@ waybill_sms_sender_set_account (WaybillSmsSender *self,
   g_return_if_fail (WAYBILL_IS_SMS_SENDER (self));
 
   g_free (self->account_sid);
-  self->account_sid = dup_trimmed (account_sid);
-  wipe_free (self->auth_token);
-  self->auth_token = dup_trimmed (auth_token);
+  self->account_sid = waybill_dup_trimmed (account_sid);
+  waybill_wipe_free (self->auth_token);
+  self->auth_token = waybill_dup_trimmed (auth_token);
 }
 
 void
@@ -156,7 +135,7 @@ waybill_sms_sender_set_from (WaybillSmsSender *self,
   g_return_if_fail (WAYBILL_IS_SMS_SENDER (self));
 
   g_free (self->from);
-  self->from = dup_trimmed (from);
+  self->from = waybill_dup_trimmed (from);
 }
 
 gboolean
@@ -203,6 +182,89 @@ send_data_free (SendData *data)
   g_free (data);
 }
 
+/* Reads Twilio's answer to the request of @task into @parser: FALSE when
+ * there was none (the task has returned why); else its HTTP status and,
+ * when it is a JSON object, the object. */
+static gboolean
+finish_request (GTask         *task,
+                GObject       *source,
+                GAsyncResult  *result,
+                JsonParser    *parser,
+                guint         *out_status,
+                JsonObject   **out_reply)
+{
+  SendData *data = g_task_get_task_data (task);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+
+  bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  if (bytes == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_task_return_error (task, g_steal_pointer (&error));
+      else if (error->domain == G_TLS_ERROR)
+        g_task_return_new_error (task, WAYBILL_MESSAGE_ERROR, WAYBILL_MESSAGE_ERROR_NOT_CONFIGURED,
+                                 _("No secure connection to Twilio: %s"), error->message);
+      else
+        g_task_return_new_error (task, WAYBILL_MESSAGE_ERROR, WAYBILL_MESSAGE_ERROR_TEMPORARY,
+                                 _("Could not reach Twilio: %s"), error->message);
+      return FALSE;
+    }
+
+  *out_status = soup_message_get_status (data->message);
+  if (g_bytes_get_size (bytes) > 0 && g_bytes_get_size (bytes) <= MAX_REPLY_BYTES &&
+      json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), NULL) &&
+      JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    *out_reply = json_node_get_object (json_parser_get_root (parser));
+
+  return TRUE;
+}
+
+/* A request to @path_tail below the account's URL; %NULL when the base URL
+ * is no web address (the task has returned why). */
+static SoupMessage *
+new_account_request (WaybillSmsSender *self,
+                     GTask            *task,
+                     const char       *method,
+                     const char       *path_tail)
+{
+  g_autofree char *sid = g_uri_escape_string (self->account_sid, NULL, FALSE);
+  g_autofree char *url = g_strdup_printf ("%s/2010-04-01/Accounts/%s%s", self->base_url, sid, path_tail);
+  SoupMessage *message = soup_message_new (method, url);
+
+  if (message == NULL)
+    g_task_return_new_error (task, WAYBILL_MESSAGE_ERROR, WAYBILL_MESSAGE_ERROR_NOT_CONFIGURED,
+                             _("The address of Twilio is not a web address; check WAYBILL_TWILIO_URL"));
+
+  return message;
+}
+
+/* Sends @message (the task then owns it) with the account's credentials;
+ * @callback gets @task back. */
+static void
+start_request (WaybillSmsSender    *self,
+               GTask               *task,
+               SoupMessage         *message,
+               GAsyncReadyCallback  callback)
+{
+  g_autofree char *credentials = g_strdup_printf ("%s:%s", self->account_sid, self->auth_token);
+  g_autofree char *basic = g_base64_encode ((const guchar *) credentials, strlen (credentials));
+  g_autofree char *header = g_strdup_printf ("Basic %s", basic);
+  SendData *data;
+
+  soup_message_headers_replace (soup_message_get_request_headers (message), "Authorization", header);
+  soup_message_headers_replace (soup_message_get_request_headers (message), "Accept", "application/json");
+  memset (credentials, 0, strlen (credentials));
+  memset (header, 0, strlen (header));
+
+  data = g_new0 (SendData, 1);
+  data->message = message;
+  g_task_set_task_data (task, data, (GDestroyNotify) send_data_free);
+
+  soup_session_send_and_read_async (self->session, message, G_PRIORITY_DEFAULT,
+                                    g_task_get_cancellable (task), callback, task);
+}
+
 static void
 set_reply_error (GError     **error,
                  guint        http_status,
@@ -243,32 +305,13 @@ send_cb (GObject      *source,
          gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  SendData *data = g_task_get_task_data (task);
-  g_autoptr(GBytes) bytes = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
   JsonObject *reply = NULL;
   guint status;
 
-  bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
-  if (bytes == NULL)
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_task_return_error (task, g_steal_pointer (&error));
-      else if (error->domain == G_TLS_ERROR)
-        g_task_return_new_error (task, WAYBILL_MESSAGE_ERROR, WAYBILL_MESSAGE_ERROR_NOT_CONFIGURED,
-                                 _("No secure connection to Twilio: %s"), error->message);
-      else
-        g_task_return_new_error (task, WAYBILL_MESSAGE_ERROR, WAYBILL_MESSAGE_ERROR_TEMPORARY,
-                                 _("Could not reach Twilio: %s"), error->message);
-      return;
-    }
-
-  status = soup_message_get_status (data->message);
-  if (g_bytes_get_size (bytes) > 0 && g_bytes_get_size (bytes) <= MAX_REPLY_BYTES &&
-      json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), NULL) &&
-      JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    reply = json_node_get_object (json_parser_get_root (parser));
+  if (!finish_request (task, source, result, parser, &status, &reply))
+    return;
 
   if (status >= 200 && status < 300)
     {
@@ -309,15 +352,9 @@ waybill_sms_sender_send_async (WaybillSmsSender    *self,
 {
   g_autoptr(GTask) task = NULL;
   g_autofree char *number = NULL;
-  g_autofree char *sid = NULL;
-  g_autofree char *url = NULL;
   g_autofree char *form = NULL;
-  g_autofree char *credentials = NULL;
-  g_autofree char *basic = NULL;
-  g_autofree char *header = NULL;
   g_autoptr(GBytes) payload = NULL;
   SoupMessage *message;
-  SendData *data;
 
   g_return_if_fail (WAYBILL_IS_SMS_SENDER (self));
   g_return_if_fail (body != NULL);
@@ -342,34 +379,15 @@ waybill_sms_sender_send_async (WaybillSmsSender    *self,
       return;
     }
 
-  sid = g_uri_escape_string (self->account_sid, NULL, FALSE);
-  url = g_strdup_printf ("%s/2010-04-01/Accounts/%s/Messages.json", self->base_url, sid);
-  message = soup_message_new ("POST", url);
+  message = new_account_request (self, task, "POST", "/Messages.json");
   if (message == NULL)
-    {
-      g_task_return_new_error (task, WAYBILL_MESSAGE_ERROR, WAYBILL_MESSAGE_ERROR_NOT_CONFIGURED,
-                               _("The address of Twilio is not a web address; check WAYBILL_TWILIO_URL"));
-      return;
-    }
+    return;
 
   form = soup_form_encode ("To", number, "From", self->from, "Body", body, NULL);
   payload = g_bytes_new (form, strlen (form));
   soup_message_set_request_body_from_bytes (message, "application/x-www-form-urlencoded", payload);
 
-  credentials = g_strdup_printf ("%s:%s", self->account_sid, self->auth_token);
-  basic = g_base64_encode ((const guchar *) credentials, strlen (credentials));
-  header = g_strdup_printf ("Basic %s", basic);
-  soup_message_headers_replace (soup_message_get_request_headers (message), "Authorization", header);
-  soup_message_headers_replace (soup_message_get_request_headers (message), "Accept", "application/json");
-  memset (credentials, 0, strlen (credentials));
-  memset (header, 0, strlen (header));
-
-  data = g_new0 (SendData, 1);
-  data->message = message;
-  g_task_set_task_data (task, data, (GDestroyNotify) send_data_free);
-
-  soup_session_send_and_read_async (self->session, message, G_PRIORITY_DEFAULT, cancellable,
-                                    send_cb, g_steal_pointer (&task));
+  start_request (self, g_steal_pointer (&task), message, send_cb);
 }
 
 /**
@@ -409,34 +427,14 @@ check_cb (GObject      *source,
           gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  SendData *data = g_task_get_task_data (task);
-  g_autoptr(GBytes) bytes = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
   JsonObject *reply = NULL;
   const char *text = NULL;
   gint64 code = 0;
   guint status;
 
-  bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
-  if (bytes == NULL)
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_task_return_error (task, g_steal_pointer (&error));
-      else if (error->domain == G_TLS_ERROR)
-        g_task_return_new_error (task, WAYBILL_MESSAGE_ERROR, WAYBILL_MESSAGE_ERROR_NOT_CONFIGURED,
-                                 _("No secure connection to Twilio: %s"), error->message);
-      else
-        g_task_return_new_error (task, WAYBILL_MESSAGE_ERROR, WAYBILL_MESSAGE_ERROR_TEMPORARY,
-                                 _("Could not reach Twilio: %s"), error->message);
-      return;
-    }
-
-  status = soup_message_get_status (data->message);
-  if (g_bytes_get_size (bytes) > 0 && g_bytes_get_size (bytes) <= MAX_REPLY_BYTES &&
-      json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), NULL) &&
-      JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    reply = json_node_get_object (json_parser_get_root (parser));
+  if (!finish_request (task, source, result, parser, &status, &reply))
+    return;
 
   if (status == SOUP_STATUS_OK && reply != NULL)
     {
@@ -500,13 +498,7 @@ waybill_sms_sender_check_account_async (WaybillSmsSender    *self,
                                         gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autofree char *sid = NULL;
-  g_autofree char *url = NULL;
-  g_autofree char *credentials = NULL;
-  g_autofree char *basic = NULL;
-  g_autofree char *header = NULL;
   SoupMessage *message;
-  SendData *data;
 
   g_return_if_fail (WAYBILL_IS_SMS_SENDER (self));
 
@@ -527,30 +519,11 @@ waybill_sms_sender_check_account_async (WaybillSmsSender    *self,
       return;
     }
 
-  sid = g_uri_escape_string (self->account_sid, NULL, FALSE);
-  url = g_strdup_printf ("%s/2010-04-01/Accounts/%s.json", self->base_url, sid);
-  message = soup_message_new ("GET", url);
+  message = new_account_request (self, task, "GET", ".json");
   if (message == NULL)
-    {
-      g_task_return_new_error (task, WAYBILL_MESSAGE_ERROR, WAYBILL_MESSAGE_ERROR_NOT_CONFIGURED,
-                               _("The address of Twilio is not a web address; check WAYBILL_TWILIO_URL"));
-      return;
-    }
+    return;
 
-  credentials = g_strdup_printf ("%s:%s", self->account_sid, self->auth_token);
-  basic = g_base64_encode ((const guchar *) credentials, strlen (credentials));
-  header = g_strdup_printf ("Basic %s", basic);
-  soup_message_headers_replace (soup_message_get_request_headers (message), "Authorization", header);
-  soup_message_headers_replace (soup_message_get_request_headers (message), "Accept", "application/json");
-  memset (credentials, 0, strlen (credentials));
-  memset (header, 0, strlen (header));
-
-  data = g_new0 (SendData, 1);
-  data->message = message;
-  g_task_set_task_data (task, data, (GDestroyNotify) send_data_free);
-
-  soup_session_send_and_read_async (self->session, message, G_PRIORITY_DEFAULT, cancellable,
-                                    check_cb, g_steal_pointer (&task));
+  start_request (self, g_steal_pointer (&task), message, check_cb);
 }
 
 /**

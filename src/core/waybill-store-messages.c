@@ -301,6 +301,57 @@ collect_messages (Query   *q,
   return g_steal_pointer (&messages);
 }
 
+/* Begins a transaction and prepares @sql, an UPDATE of messages, in it;
+ * finish with update_commit(). */
+static gboolean
+update_begin (Query         *q,
+              WaybillStore  *store,
+              const char    *sql,
+              GError       **error)
+{
+  if (!waybill_store_begin (store, error))
+    return FALSE;
+  if (!query_prepare (q, store, sql, error))
+    {
+      waybill_store_rollback (store);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Runs the UPDATE update_begin() prepared and commits it, or rolls it back
+ * on error.  With @must_change, an UPDATE that changes no row is the
+ * error "no longer in the outbox". */
+static gboolean
+update_commit (Query     *q,
+               gboolean   must_change,
+               guint     *out_changes,
+               GError   **error)
+{
+  guint n;
+
+  if (!query_run (q, error))
+    goto failed;
+  n = changes (q->store);
+  if (must_change && n == 0)
+    {
+      g_set_error (error, WAYBILL_STORE_ERROR, WAYBILL_STORE_ERROR_NOT_FOUND,
+                   _("The message is no longer in the outbox"));
+      goto failed;
+    }
+  if (!waybill_store_commit (q->store, error))
+    return FALSE;
+  if (out_changes != NULL)
+    *out_changes = n;
+
+  return TRUE;
+
+failed:
+  waybill_store_rollback (q->store);
+  return FALSE;
+}
+
 /**
  * waybill_store_queue_message:
  * @message: the message; its id is set when it is stored
@@ -477,28 +528,22 @@ waybill_store_claim_message (WaybillStore  *self,
                              GError       **error)
 {
   g_auto(Query) q = { 0 };
+  guint n;
 
   g_return_val_if_fail (WAYBILL_IS_STORE (self), FALSE);
   g_return_val_if_fail (out_claimed != NULL, FALSE);
 
-  if (!waybill_store_begin (self, error))
+  if (!update_begin (&q, self,
+                     "UPDATE messages SET state = 'sending', attempts = attempts + 1, "
+                     "  claimed_at = ? WHERE id = ? AND state = 'queued'", error))
     return FALSE;
-
-  if (!query_prepare (&q, self,
-                      "UPDATE messages SET state = 'sending', attempts = attempts + 1, "
-                      "  claimed_at = ? WHERE id = ? AND state = 'queued'", error) )
-    goto failed;
   sqlite3_bind_int64 (q.stmt, 1, now);
   sqlite3_bind_int64 (q.stmt, 2, message_id);
-  if (!query_run (&q, error))
-    goto failed;
-  *out_claimed = changes (self) > 0;
+  if (!update_commit (&q, FALSE, &n, error))
+    return FALSE;
+  *out_claimed = n > 0;
 
-  return waybill_store_commit (self, error);
-
-failed:
-  waybill_store_rollback (self);
-  return FALSE;
+  return TRUE;
 }
 
 gboolean
@@ -512,32 +557,17 @@ waybill_store_message_sent (WaybillStore  *self,
 
   g_return_val_if_fail (WAYBILL_IS_STORE (self), FALSE);
 
-  if (!waybill_store_begin (self, error))
-    return FALSE;
-
   /* Also from failed: a message that recovery gave up on while it was in
    * fact on its way is sent after all. */
-  if (!query_prepare (&q, self,
-                      "UPDATE messages SET state = 'sent', sent_at = ?, provider_id = ?, "
-                      "  last_error = NULL WHERE id = ? AND state IN ('sending', 'failed')", error))
-    goto failed;
+  if (!update_begin (&q, self,
+                     "UPDATE messages SET state = 'sent', sent_at = ?, provider_id = ?, "
+                     "  last_error = NULL WHERE id = ? AND state IN ('sending', 'failed')", error))
+    return FALSE;
   sqlite3_bind_int64 (q.stmt, 1, now);
   bind_text_or_null (q.stmt, 2, provider_id);
   sqlite3_bind_int64 (q.stmt, 3, message_id);
-  if (!query_run (&q, error))
-    goto failed;
-  if (changes (self) == 0)
-    {
-      g_set_error (error, WAYBILL_STORE_ERROR, WAYBILL_STORE_ERROR_NOT_FOUND,
-                   _("The message is no longer in the outbox"));
-      goto failed;
-    }
 
-  return waybill_store_commit (self, error);
-
-failed:
-  waybill_store_rollback (self);
-  return FALSE;
+  return update_commit (&q, TRUE, NULL, error);
 }
 
 /**
@@ -561,33 +591,18 @@ waybill_store_message_failed (WaybillStore  *self,
   g_return_val_if_fail (WAYBILL_IS_STORE (self), FALSE);
   g_return_val_if_fail (next_attempt >= 0, FALSE);
 
-  if (!waybill_store_begin (self, error))
+  if (!update_begin (&q, self,
+                     "UPDATE messages SET state = ?, next_attempt = ?, last_error = ?, "
+                     "  attempts = max (0, attempts - ?) "
+                     "WHERE id = ? AND state IN ('sending', 'queued')", error))
     return FALSE;
-
-  if (!query_prepare (&q, self,
-                      "UPDATE messages SET state = ?, next_attempt = ?, last_error = ?, "
-                      "  attempts = max (0, attempts - ?) "
-                      "WHERE id = ? AND state IN ('sending', 'queued')", error))
-    goto failed;
   sqlite3_bind_text (q.stmt, 1, next_attempt > 0 ? "queued" : "failed", -1, SQLITE_STATIC);
   sqlite3_bind_int64 (q.stmt, 2, next_attempt);
   bind_text_or_null (q.stmt, 3, error_text);
   sqlite3_bind_int (q.stmt, 4, refund_attempt ? 1 : 0);
   sqlite3_bind_int64 (q.stmt, 5, message_id);
-  if (!query_run (&q, error))
-    goto failed;
-  if (changes (self) == 0)
-    {
-      g_set_error (error, WAYBILL_STORE_ERROR, WAYBILL_STORE_ERROR_NOT_FOUND,
-                   _("The message is no longer in the outbox"));
-      goto failed;
-    }
 
-  return waybill_store_commit (self, error);
-
-failed:
-  waybill_store_rollback (self);
-  return FALSE;
+  return update_commit (&q, TRUE, NULL, error);
 }
 
 /**
@@ -648,25 +663,14 @@ waybill_store_recover_messages (WaybillStore  *self,
 
   g_return_val_if_fail (WAYBILL_IS_STORE (self), G_MAXUINT);
 
-  if (!waybill_store_begin (self, error))
+  if (!update_begin (&q, self,
+                     "UPDATE messages SET state = 'failed', last_error = ? "
+                     "WHERE state = 'sending' AND claimed_at < ?", error))
     return G_MAXUINT;
-
-  if (!query_prepare (&q, self,
-                      "UPDATE messages SET state = 'failed', last_error = ? "
-                      "WHERE state = 'sending' AND claimed_at < ?", error))
-    goto failed;
   bind_text_or_null (q.stmt, 1, error_text);
   sqlite3_bind_int64 (q.stmt, 2, stale_before);
-  if (!query_run (&q, error))
-    goto failed;
-  n = changes (self);
-
-  if (!waybill_store_commit (self, error))
+  if (!update_commit (&q, FALSE, &n, error))
     return G_MAXUINT;
 
   return n;
-
-failed:
-  waybill_store_rollback (self);
-  return G_MAXUINT;
 }

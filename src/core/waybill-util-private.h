@@ -6,6 +6,7 @@
 #pragma once
 
 #include <glib.h>
+#include <string.h>
 
 G_BEGIN_DECLS
 
@@ -45,6 +46,30 @@ waybill_set_date_time (GDateTime **dt_pointer,
   *dt_pointer = new_dt;
 
   return TRUE;
+}
+
+/* Secrets do not linger in freed memory. */
+static inline void
+waybill_wipe_free (char *secret)
+{
+  if (secret != NULL)
+    memset (secret, 0, strlen (secret));
+  g_free (secret);
+}
+
+/* @text without the white space around it; %NULL when nothing is left. */
+static inline char *
+waybill_dup_trimmed (const char *text)
+{
+  char *copy;
+
+  if (text == NULL)
+    return NULL;
+  copy = g_strstrip (g_strdup (text));
+  if (*copy == '\0')
+    g_clear_pointer (&copy, g_free);
+
+  return copy;
 }
 
 G_END_DECLS

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "waybill-credentials.h"
+#include "waybill-util-private.h"
 
 G_DEFINE_BOXED_TYPE (WaybillCredentials, waybill_credentials,
                      waybill_credentials_copy, waybill_credentials_free)
@@ -41,17 +42,6 @@ waybill_credentials_get_schema (void)
   };
 
   return &schema;
-}
-
-/* Secrets do not linger in freed memory. */
-static void
-wipe_free (char *secret)
-{
-  if (secret == NULL)
-    return;
-
-  memset (secret, 0, strlen (secret));
-  g_free (secret);
 }
 
 static char *
@@ -95,9 +85,9 @@ waybill_credentials_free (WaybillCredentials *self)
   if (self == NULL)
     return;
 
-  wipe_free (self->api_key);
-  wipe_free (self->client_id);
-  wipe_free (self->client_secret);
+  waybill_wipe_free (self->api_key);
+  waybill_wipe_free (self->client_id);
+  waybill_wipe_free (self->client_secret);
   g_free (self);
 }
 
