@@ -741,18 +741,7 @@ main (int   argc,
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
-  /* AdwApplication loads the app's style sheet and icons; these windows
-   * have no application. */
-  {
-    GtkCssProvider *provider = gtk_css_provider_new ();
-
-    gtk_css_provider_load_from_resource (provider, "/io/github/waybill/Waybill/style.css");
-    gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (provider),
-                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-    g_object_unref (provider);
-    gtk_icon_theme_add_resource_path (gtk_icon_theme_get_for_display (gdk_display_get_default ()),
-                                      "/io/github/waybill/Waybill/icons");
-  }
+  ui_test_load_app_style ();
 
   g_test_add_func ("/waybill/accessibility/check-fails-without-names", test_check_fails_without_names);
   g_test_add ("/waybill/accessibility/window", Fixture, NULL, fixture_set_up, test_window_named, fixture_tear_down);

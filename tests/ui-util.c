@@ -212,3 +212,20 @@ assert_order_detail_apart (GtkWidget *detail)
   for (GtkWidget *step = gtk_widget_get_first_child (stepper); step != NULL; step = gtk_widget_get_next_sibling (step))
     assert_apart (step, "a step");
 }
+
+/* What AdwApplication and GtkApplication do for the app's windows, for
+ * tests that build them without one: the app's style sheet and its icons
+ * from the resources. */
+void
+ui_test_load_app_style (void)
+{
+  GdkDisplay *display = gdk_display_get_default ();
+  GtkCssProvider *provider = gtk_css_provider_new ();
+
+  gtk_css_provider_load_from_resource (provider, "/io/github/waybill/Waybill/style.css");
+  gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (provider),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  g_object_unref (provider);
+  gtk_icon_theme_add_resource_path (gtk_icon_theme_get_for_display (display),
+                                    "/io/github/waybill/Waybill/icons");
+}

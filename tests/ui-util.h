@@ -11,6 +11,7 @@ G_BEGIN_DECLS
 
 /* What the headless window tests share. */
 void  iterate         (guint       ms);
+void  ui_test_load_app_style (void);
 char *widget_text     (gpointer    widget);
 void  save_screenshot (GtkWidget  *widget,
                        const char *name);
