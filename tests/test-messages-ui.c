@@ -107,6 +107,13 @@ row_titled (GtkWidget     *widget,
   return g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0;
 }
 
+static gboolean
+label_reads (GtkWidget     *widget,
+             gconstpointer  text)
+{
+  return g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0;
+}
+
 /* A parcel's timeline: its title holds the tracking number. */
 static gboolean
 group_titled (GtkWidget     *widget,
@@ -531,6 +538,18 @@ test_compose (Fixture       *fixture,
     g_ptr_array_add (messages, waiting);
 
     gtk_window_set_default_size (GTK_WINDOW (window), 640, 900);
+    /* The main window's order actions, so that the detail's buttons look
+     * as they do there (not greyed out). */
+    {
+      static const GActionEntry entries[] = {
+        { "copy-status-reply" }, { "add-feedback" }, { "notify-customer" },
+      };
+      GSimpleActionGroup *group = g_simple_action_group_new ();
+
+      g_action_map_add_action_entries (G_ACTION_MAP (group), entries, G_N_ELEMENTS (entries), NULL);
+      gtk_widget_insert_action_group (window, "order", G_ACTION_GROUP (group));
+      g_object_unref (group);
+    }
     gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (detail));
     waybill_order_detail_set_order (detail, order);
     waybill_order_detail_set_messages (detail, messages);
@@ -548,6 +567,15 @@ test_compose (Fixture       *fixture,
       iterate (100);
       assert_order_detail_apart (GTK_WIDGET (detail));
       gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+      /* Nothing focused or selected: in the main window the search field
+       * has the focus, not the customer's (selectable) name. */
+      gtk_window_set_focus (GTK_WINDOW (window), NULL);
+      {
+        GtkWidget *name = find_widget (GTK_WIDGET (detail), GTK_TYPE_LABEL, label_reads, "Anna Smith");
+
+        g_assert_nonnull (name);
+        gtk_label_select_region (GTK_LABEL (name), 0, 0);
+      }
       save_screenshot (window, "order-messages.png");
     }
     gtk_window_destroy (GTK_WINDOW (window));
