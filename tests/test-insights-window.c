@@ -288,7 +288,6 @@ test_copy_status_reply (Fixture       *fixture,
 {
   WaybillWindow *window = open_window_on (fixture, "2004");
   g_autofree char *reply = NULL;
-  g_autofree char *text = NULL;
   g_autofree char *detail = NULL;
 
   /* The order detail has the button too. */

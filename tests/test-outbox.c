@@ -75,8 +75,6 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  g_autofree char *cmd = NULL;
-
   if (fixture->outbox != NULL)
     g_assert_finalize_object (g_steal_pointer (&fixture->outbox));
   g_clear_object (&fixture->store);
@@ -1013,8 +1011,6 @@ static void
 use_twilio (Fixture    *fixture,
             const char *token)
 {
-  g_autoptr(WaybillSmsSender) sms = NULL;
-
   fake_twilio_start (&fixture->twilio);
   g_setenv ("WAYBILL_TWILIO_URL", fixture->twilio.url, TRUE);
   new_outbox (fixture);

@@ -429,7 +429,6 @@ fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
   g_autoptr(GDateTime) start = g_date_time_new_from_unix_utc (T0);
-  g_autoptr(GError) error = NULL;
   SoupSession *session;
 
   f->server = fake_carrier_server_new ();
