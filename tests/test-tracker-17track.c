@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "carriers/waybill-tracker-17track.h"
-#include "fake-carrier-server.h"
+#include "tracker-test-util.h"
 
 #define UPS "1Z999AA10123456784"
 #define CHINA_POST "RB123456785CN"
@@ -20,58 +20,13 @@
 #define INFO_PATH "/track/v2.2/gettrackinfo"
 #define REGISTER_PATH "/track/v2.2/register"
 
-typedef struct
-{
-  FakeCarrierServer *server;
-  WaybillTracker    *tracker;
-} Fixture;
+typedef TrackerFixture Fixture;
 
 static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  f->server = fake_carrier_server_new ();
-  fake_carrier_server_setup_env (f->server);
-  f->tracker = waybill_tracker_17track_new (NULL);
-}
-
-static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
-{
-  g_assert_finalize_object (f->tracker);
-  g_assert_cmpuint (fake_carrier_server_get_n_unexpected (f->server), ==, 0);
-  fake_carrier_server_free (f->server);
-}
-
-static WaybillTrackingEvent *
-event_at (WaybillTrackingResult *result,
-          guint                  index)
-{
-  g_assert_cmpuint (index, <, result->events->len);
-
-  return g_ptr_array_index (result->events, index);
-}
-
-/* The time as the API wrote it: its wall clock and offset. */
-static void
-assert_time (GDateTime  *time,
-             const char *expected)
-{
-  g_autofree char *text = NULL;
-
-  g_assert_nonnull (time);
-  text = g_date_time_format (time, "%Y-%m-%d %H:%M:%S %z");
-  g_assert_cmpstr (text, ==, expected);
-}
-
-static void
-assert_newest_first (WaybillTrackingResult *result)
-{
-  for (guint i = 1; i < result->events->len; i++)
-    g_assert_cmpint (g_date_time_compare (waybill_tracking_event_get_time (event_at (result, i - 1)),
-                                          waybill_tracking_event_get_time (event_at (result, i))),
-                     >, 0);
+  tracker_fixture_setup (f, waybill_tracker_17track_new);
 }
 
 /* The body of a request: a JSON array of {"number", "carrier"?}, as
@@ -184,12 +139,12 @@ test_lifecycle (Fixture       *f,
       g_assert_cmpint (result->status, ==, steps[i].status);
       g_assert_cmpint (result->exception_reason, ==, WAYBILL_EXCEPTION_NONE);
       g_assert_cmpuint (result->events->len, ==, steps[i].n_events);
-      assert_newest_first (result);
+      tracker_assert_newest_first (result);
 
-      newest = event_at (result, 0);
+      newest = tracker_event_at (result, 0);
       g_assert_cmpint (waybill_tracking_event_get_status (newest), ==, steps[i].status);
       g_assert_false (waybill_tracking_event_get_time_is_local (newest));
-      assert_time (waybill_tracking_event_get_time (newest), steps[i].newest);
+      tracker_assert_time (waybill_tracking_event_get_time (newest), steps[i].newest);
 
       /* One call per lookup: the number is registered. */
       assert_items (f->server, i, INFO_PATH, UPS ":100002");
@@ -209,26 +164,26 @@ test_lifecycle (Fixture       *f,
           g_assert_cmpstr (waybill_tracking_event_get_code (newest), ==, "InTransit_PickedUp");
           g_assert_cmpstr (waybill_tracking_event_get_location (newest), ==,
                            "Atlanta, GA, United States");
-          assert_time (result->estimated_from, "2024-05-09 00:00:00 -0400");
-          assert_time (result->estimated_to, "2024-05-10 23:59:59 -0400");
+          tracker_assert_time (result->estimated_from, "2024-05-09 00:00:00 -0400");
+          tracker_assert_time (result->estimated_to, "2024-05-10 23:59:59 -0400");
           break;
 
         case WAYBILL_STATUS_IN_TRANSIT:
           g_assert_cmpstr (result->sub_status, ==, "Arrived at Facility");
-          g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, 2)), ==,
+          g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, 2)), ==,
                            WAYBILL_STATUS_PICKED_UP);
-          g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, 3)), ==,
+          g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, 3)), ==,
                            WAYBILL_STATUS_INFO_RECEIVED);
           break;
 
         case WAYBILL_STATUS_OUT_FOR_DELIVERY:
-          assert_time (result->estimated_from, "2024-05-09 12:00:00 -0400");
-          assert_time (result->estimated_to, "2024-05-09 16:00:00 -0400");
+          tracker_assert_time (result->estimated_from, "2024-05-09 12:00:00 -0400");
+          tracker_assert_time (result->estimated_to, "2024-05-09 16:00:00 -0400");
           g_assert_null (result->delivered_at);
           break;
 
         case WAYBILL_STATUS_DELIVERED:
-          assert_time (result->delivered_at, "2024-05-09 14:36:00 -0400");
+          tracker_assert_time (result->delivered_at, "2024-05-09 14:36:00 -0400");
           g_assert_null (result->signed_by);
           g_assert_null (result->estimated_from);
           g_assert_null (result->estimated_to);
@@ -236,7 +191,7 @@ test_lifecycle (Fixture       *f,
           g_assert_cmpstr (waybill_tracking_event_get_code (newest), ==, "Delivered_Other");
           g_assert_cmpstr (waybill_tracking_event_get_location (newest), ==,
                            "Brooklyn, NY, United States");
-          g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, 1)), ==,
+          g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, 1)), ==,
                            WAYBILL_STATUS_OUT_FOR_DELIVERY);
           break;
 
@@ -266,14 +221,14 @@ test_exception (Fixture       *f,
   g_assert_cmpint (result->exception_reason, ==, WAYBILL_EXCEPTION_DAMAGED);
   g_assert_cmpstr (result->sub_status, ==, "The item was damaged in transit and is being examined.");
   g_assert_cmpuint (result->events->len, ==, 4);
-  assert_newest_first (result);
-  g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, 0)), ==,
+  tracker_assert_newest_first (result);
+  g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, 0)), ==,
                    WAYBILL_STATUS_EXCEPTION);
-  g_assert_cmpstr (waybill_tracking_event_get_code (event_at (result, 0)), ==, "Exception_Damage");
-  g_assert_cmpstr (waybill_tracking_event_get_location (event_at (result, 1)), ==, "Frankfurt");
+  g_assert_cmpstr (waybill_tracking_event_get_code (tracker_event_at (result, 0)), ==, "Exception_Damage");
+  g_assert_cmpstr (waybill_tracking_event_get_location (tracker_event_at (result, 1)), ==, "Frankfurt");
   /* The origin carrier's events, at their own offset. */
-  assert_time (waybill_tracking_event_get_time (event_at (result, 3)), "2024-04-02 11:20:00 +0800");
-  g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, 3)), ==,
+  tracker_assert_time (waybill_tracking_event_get_time (tracker_event_at (result, 3)), "2024-04-02 11:20:00 +0800");
+  g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, 3)), ==,
                    WAYBILL_STATUS_PICKED_UP);
 
   /* No carrier hint: 17TRACK detects it. */
@@ -295,11 +250,11 @@ test_returned (Fixture       *f,
   g_assert_cmpint (result->status, ==, WAYBILL_STATUS_RETURNED);
   g_assert_cmpint (result->exception_reason, ==, WAYBILL_EXCEPTION_NONE);
   g_assert_cmpuint (result->events->len, ==, 4);
-  g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, 0)), ==,
+  g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, 0)), ==,
                    WAYBILL_STATUS_RETURNED);
-  g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, 1)), ==,
+  g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, 1)), ==,
                    WAYBILL_STATUS_RETURNED);
-  g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, 2)), ==,
+  g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, 2)), ==,
                    WAYBILL_STATUS_EXCEPTION);
   g_assert_null (result->delivered_at);
   g_assert_null (result->estimated_to);
@@ -471,7 +426,7 @@ test_times (Fixture       *f,
                        "2024-05-06T05:08:09Z");
   fake_response_json (fake_carrier_server_queue (f->server, INFO_PATH, 200), json);
   with_offset = fake_track_one (f->tracker, UNKNOWN);
-  assert_time (waybill_tracking_event_get_time (event_at (with_offset->result, 0)),
+  tracker_assert_time (waybill_tracking_event_get_time (tracker_event_at (with_offset->result, 0)),
                "2024-05-06 07:08:09 +0200");
 
   g_free (json);
@@ -479,15 +434,15 @@ test_times (Fixture       *f,
                        "2024-05-06T05:08:09Z");
   fake_response_json (fake_carrier_server_queue (f->server, INFO_PATH, 200), json);
   gmt = fake_track_one (f->tracker, UNKNOWN);
-  event = event_at (gmt->result, 0);
+  event = tracker_event_at (gmt->result, 0);
   g_assert_false (waybill_tracking_event_get_time_is_local (event));
-  assert_time (waybill_tracking_event_get_time (event), "2024-05-06 05:08:09 +0000");
+  tracker_assert_time (waybill_tracking_event_get_time (event), "2024-05-06 05:08:09 +0000");
 
   g_free (json);
   json = build_answer ("InTransit", "InTransit_Other", "Sorted", "2024-05-06T07:08:09", NULL);
   fake_response_json (fake_carrier_server_queue (f->server, INFO_PATH, 200), json);
   local = fake_track_one (f->tracker, UNKNOWN);
-  event = event_at (local->result, 0);
+  event = tracker_event_at (local->result, 0);
   g_assert_true (waybill_tracking_event_get_time_is_local (event));
   wall = g_date_time_format (waybill_tracking_event_get_time (event), "%Y-%m-%d %H:%M:%S");
   g_assert_cmpstr (wall, ==, "2024-05-06 07:08:09");
@@ -920,7 +875,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func) \
-  g_test_add ("/waybill/tracker-17track/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  g_test_add ("/waybill/tracker-17track/" path, Fixture, NULL, fixture_setup, func, tracker_fixture_teardown)
 
   ADD ("properties", test_properties);
   ADD ("lifecycle", test_lifecycle);

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "carriers/waybill-tracker-aftership.h"
-#include "fake-carrier-server.h"
+#include "tracker-test-util.h"
 #include "waybill-carrier.h"
 
 #define ROYAL_MAIL "RR123456785GB"
@@ -24,58 +24,13 @@
 #define PATH "/tracking/2026-07/trackings"
 #define LIST_QUERY(numbers) "tracking_numbers=" numbers "&limit=200"
 
-typedef struct
-{
-  FakeCarrierServer *server;
-  WaybillTracker    *tracker;
-} Fixture;
+typedef TrackerFixture Fixture;
 
 static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  f->server = fake_carrier_server_new ();
-  fake_carrier_server_setup_env (f->server);
-  f->tracker = waybill_tracker_aftership_new (NULL);
-}
-
-static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
-{
-  g_assert_finalize_object (f->tracker);
-  g_assert_cmpuint (fake_carrier_server_get_n_unexpected (f->server), ==, 0);
-  fake_carrier_server_free (f->server);
-}
-
-static WaybillTrackingEvent *
-event_at (WaybillTrackingResult *result,
-          guint                  index)
-{
-  g_assert_cmpuint (index, <, result->events->len);
-
-  return g_ptr_array_index (result->events, index);
-}
-
-/* The time as the API wrote it: its wall clock and offset. */
-static void
-assert_time (GDateTime  *time,
-             const char *expected)
-{
-  g_autofree char *text = NULL;
-
-  g_assert_nonnull (time);
-  text = g_date_time_format (time, "%Y-%m-%d %H:%M:%S %z");
-  g_assert_cmpstr (text, ==, expected);
-}
-
-static void
-assert_newest_first (WaybillTrackingResult *result)
-{
-  for (guint i = 1; i < result->events->len; i++)
-    g_assert_cmpint (g_date_time_compare (waybill_tracking_event_get_time (event_at (result, i - 1)),
-                                          waybill_tracking_event_get_time (event_at (result, i))),
-                     >, 0);
+  tracker_fixture_setup (f, waybill_tracker_aftership_new);
 }
 
 /* The JSON body of a request, as an object. */
@@ -185,12 +140,12 @@ test_lifecycle (Fixture       *f,
       g_assert_cmpint (result->status, ==, steps[i].status);
       g_assert_cmpint (result->exception_reason, ==, WAYBILL_EXCEPTION_NONE);
       g_assert_cmpuint (result->events->len, ==, steps[i].n_events);
-      assert_newest_first (result);
+      tracker_assert_newest_first (result);
 
-      newest = event_at (result, 0);
+      newest = tracker_event_at (result, 0);
       g_assert_cmpint (waybill_tracking_event_get_status (newest), ==, steps[i].status);
       g_assert_false (waybill_tracking_event_get_time_is_local (newest));
-      assert_time (waybill_tracking_event_get_time (newest), steps[i].newest);
+      tracker_assert_time (waybill_tracking_event_get_time (newest), steps[i].newest);
 
       request = fake_carrier_server_get_last_request (f->server, PATH);
       g_assert_cmpstr (request->method, ==, "GET");
@@ -220,7 +175,7 @@ test_lifecycle (Fixture       *f,
           g_assert_true (g_date_time_equal (result->estimated_from, result->estimated_to));
           g_assert_cmpint (g_date_time_get_day_of_month (result->estimated_from), ==, 12);
           g_assert_cmpstr (waybill_tracking_event_get_location (newest), ==, "Swindon, GBR");
-          g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, 1)), ==,
+          g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, 1)), ==,
                            WAYBILL_STATUS_INFO_RECEIVED);
           break;
 
@@ -229,21 +184,21 @@ test_lifecycle (Fixture       *f,
                            "Edinburgh, Scotland, GBR");
           /* The courier's date wins over AfterShip's prediction (12–13 June). */
           g_assert_true (g_date_time_equal (result->estimated_from, result->estimated_to));
-          g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, 1)), ==,
+          g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, 1)), ==,
                            WAYBILL_STATUS_IN_TRANSIT);
-          g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, 2)), ==,
+          g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, 2)), ==,
                            WAYBILL_STATUS_PICKED_UP);
           break;
 
         case WAYBILL_STATUS_OUT_FOR_DELIVERY:
           /* No courier date: AfterShip's latest estimate, a window. */
-          assert_time (result->estimated_from, "2024-06-12 09:00:00 +0100");
-          assert_time (result->estimated_to, "2024-06-12 13:00:00 +0100");
+          tracker_assert_time (result->estimated_from, "2024-06-12 09:00:00 +0100");
+          tracker_assert_time (result->estimated_to, "2024-06-12 13:00:00 +0100");
           g_assert_null (result->delivered_at);
           break;
 
         case WAYBILL_STATUS_DELIVERED:
-          assert_time (result->delivered_at, "2024-06-12 12:38:00 +0100");
+          tracker_assert_time (result->delivered_at, "2024-06-12 12:38:00 +0100");
           g_assert_cmpstr (result->signed_by, ==, "SMITH");
           g_assert_cmpstr (result->sub_status, ==, "Sign by customer");
           g_assert_null (result->estimated_from);
@@ -251,11 +206,11 @@ test_lifecycle (Fixture       *f,
           g_assert_cmpstr (waybill_tracking_event_get_code (newest), ==, "Delivered_003");
           g_assert_cmpstr (waybill_tracking_event_get_description (newest), ==,
                            "Delivered and signed for by SMITH");
-          g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, 1)), ==,
+          g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, 1)), ==,
                            WAYBILL_STATUS_OUT_FOR_DELIVERY);
-          g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, 4)), ==,
+          g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, 4)), ==,
                            WAYBILL_STATUS_PICKED_UP);
-          g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, 5)), ==,
+          g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, 5)), ==,
                            WAYBILL_STATUS_INFO_RECEIVED);
           break;
 
@@ -285,15 +240,15 @@ test_exception (Fixture       *f,
   g_assert_cmpint (result->exception_reason, ==, WAYBILL_EXCEPTION_CUSTOMS);
   g_assert_cmpstr (result->sub_status, ==, "Delayed (Customs clearance)");
   g_assert_cmpuint (result->events->len, ==, 4);
-  assert_newest_first (result);
-  g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, 0)), ==,
+  tracker_assert_newest_first (result);
+  g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, 0)), ==,
                    WAYBILL_STATUS_EXCEPTION);
-  g_assert_cmpstr (waybill_tracking_event_get_location (event_at (result, 0)), ==, "Koeln, DEU");
-  g_assert_cmpstr (waybill_tracking_event_get_location (event_at (result, 2)), ==, "Atlanta, GA, USA");
+  g_assert_cmpstr (waybill_tracking_event_get_location (tracker_event_at (result, 0)), ==, "Koeln, DEU");
+  g_assert_cmpstr (waybill_tracking_event_get_location (tracker_event_at (result, 2)), ==, "Atlanta, GA, USA");
   /* Each event keeps its own offset. */
-  assert_time (waybill_tracking_event_get_time (event_at (result, 3)), "2024-03-28 16:20:00 -0400");
+  tracker_assert_time (waybill_tracking_event_get_time (tracker_event_at (result, 3)), "2024-03-28 16:20:00 -0400");
   /* Still on its way: the estimate stays. */
-  assert_time (result->estimated_to, "2024-04-04 23:59:59 +0200");
+  tracker_assert_time (result->estimated_to, "2024-04-04 23:59:59 +0200");
   g_assert_null (result->delivered_at);
 }
 
@@ -312,13 +267,13 @@ test_returned (Fixture       *f,
   g_assert_cmpint (result->status, ==, WAYBILL_STATUS_RETURNED);
   g_assert_cmpstr (result->sub_status, ==, "Returned to sender");
   g_assert_cmpuint (result->events->len, ==, 5);
-  g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, 0)), ==,
+  g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, 0)), ==,
                    WAYBILL_STATUS_RETURNED);
-  g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, 1)), ==,
+  g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, 1)), ==,
                    WAYBILL_STATUS_RETURNED);
-  g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, 2)), ==,
+  g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, 2)), ==,
                    WAYBILL_STATUS_EXCEPTION);
-  g_assert_cmpstr (waybill_tracking_event_get_code (event_at (result, 2)), ==, "Exception_003");
+  g_assert_cmpstr (waybill_tracking_event_get_code (tracker_event_at (result, 2)), ==, "Exception_003");
   g_assert_null (result->delivered_at);
   g_assert_null (result->estimated_to);
 }
@@ -462,7 +417,7 @@ test_local_time (Fixture       *f,
   g_assert_nonnull (reply->result);
   g_assert_cmpuint (reply->result->events->len, ==, 1);
 
-  event = event_at (reply->result, 0);
+  event = tracker_event_at (reply->result, 0);
   g_assert_true (waybill_tracking_event_get_time_is_local (event));
   wall = g_date_time_format (waybill_tracking_event_get_time (event), "%Y-%m-%d %H:%M:%S");
   g_assert_cmpstr (wall, ==, "2024-05-06 07:08:09");
@@ -496,9 +451,9 @@ test_create_then_read (Fixture       *f,
   g_assert_no_error (reply->error);
   g_assert_cmpint (result->status, ==, WAYBILL_STATUS_IN_TRANSIT);
   g_assert_cmpuint (result->events->len, ==, 2);
-  g_assert_cmpstr (waybill_tracking_event_get_location (event_at (result, 0)), ==,
+  g_assert_cmpstr (waybill_tracking_event_get_location (tracker_event_at (result, 0)), ==,
                    "Nieuwegein, NLD");
-  g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, 1)), ==,
+  g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, 1)), ==,
                    WAYBILL_STATUS_PICKED_UP);
   g_assert_nonnull (result->estimated_from);
   g_assert_cmpint (g_date_time_get_day_of_month (result->estimated_to), ==, 3);
@@ -995,7 +950,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func) \
-  g_test_add ("/waybill/tracker-aftership/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  g_test_add ("/waybill/tracker-aftership/" path, Fixture, NULL, fixture_setup, func, tracker_fixture_teardown)
 
   ADD ("properties", test_properties);
   ADD ("lifecycle", test_lifecycle);

@@ -10,63 +10,19 @@
 #include <string.h>
 
 #include "carriers/waybill-tracker-dhl.h"
-#include "fake-carrier-server.h"
+#include "tracker-test-util.h"
 
 #define PAKET "00340434161094042557"
 #define EXPRESS "3941278806"
 #define PATH "/track/shipments"
 
-typedef struct
-{
-  FakeCarrierServer *server;
-  WaybillTracker    *tracker;
-} Fixture;
+typedef TrackerFixture Fixture;
 
 static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  f->server = fake_carrier_server_new ();
-  fake_carrier_server_setup_env (f->server);
-  f->tracker = waybill_tracker_dhl_new (NULL);
-}
-
-static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
-{
-  g_assert_finalize_object (f->tracker);
-  g_assert_cmpuint (fake_carrier_server_get_n_unexpected (f->server), ==, 0);
-  fake_carrier_server_free (f->server);
-}
-
-static WaybillTrackingEvent *
-event_at (WaybillTrackingResult *result,
-          guint                  index)
-{
-  g_assert_cmpuint (index, <, result->events->len);
-
-  return g_ptr_array_index (result->events, index);
-}
-
-static void
-assert_local_time (GDateTime *time,
-                   const char *expected)
-{
-  g_autofree char *text = NULL;
-
-  g_assert_nonnull (time);
-  text = g_date_time_format (time, "%Y-%m-%d %H:%M:%S");
-  g_assert_cmpstr (text, ==, expected);
-}
-
-static void
-assert_newest_first (WaybillTrackingResult *result)
-{
-  for (guint i = 1; i < result->events->len; i++)
-    g_assert_cmpint (g_date_time_compare (waybill_tracking_event_get_time (event_at (result, i - 1)),
-                                          waybill_tracking_event_get_time (event_at (result, i))),
-                     >=, 0);
+  tracker_fixture_setup (f, waybill_tracker_dhl_new);
 }
 
 static void
@@ -130,11 +86,11 @@ test_lifecycle (Fixture       *f,
       g_assert_no_error (reply->error);
       g_assert_cmpint (result->status, ==, steps[i].status);
       g_assert_cmpuint (result->events->len, ==, steps[i].n_events);
-      assert_newest_first (result);
+      tracker_assert_newest_first (result);
       /* DHL Paket gives local times without an offset: kept as written. */
-      g_assert_true (waybill_tracking_event_get_time_is_local (event_at (result, 0)));
-      assert_local_time (waybill_tracking_event_get_time (event_at (result, 0)), steps[i].newest);
-      g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, 0)), ==,
+      g_assert_true (waybill_tracking_event_get_time_is_local (tracker_event_at (result, 0)));
+      tracker_assert_local_time (waybill_tracking_event_get_time (tracker_event_at (result, 0)), steps[i].newest);
+      g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, 0)), ==,
                        steps[i].status);
 
       request = fake_carrier_server_get_last_request (f->server, PATH);
@@ -151,35 +107,35 @@ test_lifecycle (Fixture       *f,
           g_assert_cmpstr (result->sub_status, ==,
                            "Die Auftragsdaten zu dieser Sendung wurden vom Absender elektronisch an DHL übermittelt.");
           g_assert_null (result->estimated_to);
-          g_assert_null (waybill_tracking_event_get_location (event_at (result, 0)));
+          g_assert_null (waybill_tracking_event_get_location (tracker_event_at (result, 0)));
           break;
 
         case WAYBILL_STATUS_PICKED_UP:
-          assert_local_time (result->estimated_from, "2024-03-13 00:00:00");
-          assert_local_time (result->estimated_to, "2024-03-13 00:00:00");
-          g_assert_cmpstr (waybill_tracking_event_get_location (event_at (result, 0)), ==,
+          tracker_assert_local_time (result->estimated_from, "2024-03-13 00:00:00");
+          tracker_assert_local_time (result->estimated_to, "2024-03-13 00:00:00");
+          g_assert_cmpstr (waybill_tracking_event_get_location (tracker_event_at (result, 0)), ==,
                            "Bremen, DE");
-          g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, 1)), ==,
+          g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, 1)), ==,
                            WAYBILL_STATUS_INFO_RECEIVED);
           break;
 
         case WAYBILL_STATUS_OUT_FOR_DELIVERY:
-          assert_local_time (result->estimated_from, "2024-03-13 10:00:00");
-          assert_local_time (result->estimated_to, "2024-03-13 14:00:00");
+          tracker_assert_local_time (result->estimated_from, "2024-03-13 10:00:00");
+          tracker_assert_local_time (result->estimated_to, "2024-03-13 14:00:00");
           g_assert_null (result->delivered_at);
           break;
 
         case WAYBILL_STATUS_DELIVERED:
-          assert_local_time (result->delivered_at, "2024-03-13 13:41:00");
+          tracker_assert_local_time (result->delivered_at, "2024-03-13 13:41:00");
           g_assert_null (result->estimated_to);
           g_assert_null (result->signed_by);
-          g_assert_cmpstr (waybill_tracking_event_get_description (event_at (result, 0)), ==,
+          g_assert_cmpstr (waybill_tracking_event_get_description (tracker_event_at (result, 0)), ==,
                            "Die Sendung wurde erfolgreich zugestellt.");
-          g_assert_cmpstr (waybill_tracking_event_get_code (event_at (result, 0)), ==,
+          g_assert_cmpstr (waybill_tracking_event_get_code (tracker_event_at (result, 0)), ==,
                            "delivered");
-          g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, 1)), ==,
+          g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, 1)), ==,
                            WAYBILL_STATUS_OUT_FOR_DELIVERY);
-          g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, 4)), ==,
+          g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, 4)), ==,
                            WAYBILL_STATUS_PICKED_UP);
           break;
 
@@ -215,23 +171,23 @@ test_express (Fixture       *f,
   g_assert_cmpuint (result->events->len, ==, G_N_ELEMENTS (expected));
   for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
     {
-      g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, i)), ==, expected[i]);
-      g_assert_false (waybill_tracking_event_get_time_is_local (event_at (result, i)));
+      g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, i)), ==, expected[i]);
+      g_assert_false (waybill_tracking_event_get_time_is_local (tracker_event_at (result, i)));
     }
 
   /* Times with an offset keep it. */
-  time = waybill_tracking_event_get_time (event_at (result, 0));
+  time = waybill_tracking_event_get_time (tracker_event_at (result, 0));
   g_assert_true (g_date_time_equal (time, delivered));
   g_assert_cmpint (g_date_time_get_utc_offset (time), ==, 2 * G_TIME_SPAN_HOUR);
-  g_assert_cmpint (g_date_time_get_utc_offset (waybill_tracking_event_get_time (event_at (result, 6))),
+  g_assert_cmpint (g_date_time_get_utc_offset (waybill_tracking_event_get_time (tracker_event_at (result, 6))),
                    ==, G_TIME_SPAN_HOUR);
 
   g_assert_true (g_date_time_equal (result->delivered_at, delivered));
   g_assert_cmpstr (result->signed_by, ==, "M. SCHULZ");
   g_assert_cmpstr (result->sub_status, ==, "Delivered - Signed for by: M. SCHULZ");
-  g_assert_cmpstr (waybill_tracking_event_get_location (event_at (result, 0)), ==,
+  g_assert_cmpstr (waybill_tracking_event_get_location (tracker_event_at (result, 0)), ==,
                    "FRANKFURT AM MAIN - GERMANY, DE");
-  g_assert_null (waybill_tracking_event_get_location (event_at (result, 6)));
+  g_assert_null (waybill_tracking_event_get_location (tracker_event_at (result, 6)));
   g_assert_cmpint (result->exception_reason, ==, WAYBILL_EXCEPTION_NONE);
 }
 
@@ -702,7 +658,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func) \
-  g_test_add ("/waybill/tracker-dhl/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  g_test_add ("/waybill/tracker-dhl/" path, Fixture, NULL, fixture_setup, func, tracker_fixture_teardown)
 
   ADD ("properties", test_properties);
   ADD ("lifecycle", test_lifecycle);

@@ -11,7 +11,7 @@
 
 #include "carriers/waybill-tracker-fedex.h"
 #include "carriers/waybill-tracker-registry.h"
-#include "fake-carrier-server.h"
+#include "tracker-test-util.h"
 
 #define NUMBER     "794612345671"
 #define EXCEPTION  "794623456782"
@@ -21,50 +21,16 @@
 #define TOKEN_PATH "/oauth/token"
 #define TRACK_PATH "/track/v1/trackingnumbers"
 
-typedef struct
-{
-  FakeCarrierServer *server;
-  WaybillTracker    *tracker;
-} Fixture;
+typedef TrackerFixture Fixture;
 
 static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  f->server = fake_carrier_server_new ();
-  fake_carrier_server_setup_env (f->server);
+  tracker_fixture_start (f);
   /* FedEx sends expires_in as a number. */
   fake_carrier_server_set_token_expires_in (f->server, "fedex", "3599");
   f->tracker = waybill_tracker_fedex_new (NULL);
-}
-
-static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
-{
-  g_assert_finalize_object (f->tracker);
-  g_assert_cmpuint (fake_carrier_server_get_n_unexpected (f->server), ==, 0);
-  fake_carrier_server_free (f->server);
-}
-
-static WaybillTrackingEvent *
-event_at (WaybillTrackingResult *result,
-          guint                  index)
-{
-  g_assert_cmpuint (index, <, result->events->len);
-
-  return g_ptr_array_index (result->events, index);
-}
-
-static void
-assert_time (GDateTime  *time,
-             const char *expected)
-{
-  g_autofree char *text = NULL;
-
-  g_assert_nonnull (time);
-  text = g_date_time_format (time, "%Y-%m-%d %H:%M:%S %z");
-  g_assert_cmpstr (text, ==, expected);
 }
 
 /* The numbers a request body asks about, checking its shape. */
@@ -187,7 +153,7 @@ test_lifecycle (Fixture       *f,
       g_assert_cmpint (result->status, ==, steps[i].status);
       g_assert_cmpint (result->exception_reason, ==, WAYBILL_EXCEPTION_NONE);
       g_assert_cmpuint (result->events->len, ==, steps[i].n_events);
-      g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, 0)), ==,
+      g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, 0)), ==,
                        steps[i].status);
 
       request = fake_carrier_server_get_last_request (f->server, TRACK_PATH);
@@ -207,64 +173,64 @@ test_lifecycle (Fixture       *f,
         {
         case WAYBILL_STATUS_INFO_RECEIVED:
           g_assert_cmpstr (result->sub_status, ==, "Label created");
-          g_assert_cmpstr (waybill_tracking_event_get_code (event_at (result, 0)), ==, "OC");
-          g_assert_cmpstr (waybill_tracking_event_get_description (event_at (result, 0)), ==,
+          g_assert_cmpstr (waybill_tracking_event_get_code (tracker_event_at (result, 0)), ==, "OC");
+          g_assert_cmpstr (waybill_tracking_event_get_description (tracker_event_at (result, 0)), ==,
                            "Shipment information sent to FedEx");
           /* No city: the postal code says where. */
-          g_assert_cmpstr (waybill_tracking_event_get_location (event_at (result, 0)), ==,
+          g_assert_cmpstr (waybill_tracking_event_get_location (tracker_event_at (result, 0)), ==,
                            "38118, US");
-          assert_time (waybill_tracking_event_get_time (event_at (result, 0)),
+          tracker_assert_time (waybill_tracking_event_get_time (tracker_event_at (result, 0)),
                        "2024-06-03 14:12:00 -0500");
           /* An estimated date at midnight is the whole day. */
           g_assert_null (result->estimated_from);
-          assert_time (result->estimated_to, "2024-06-05 23:59:59 -0600");
+          tracker_assert_time (result->estimated_to, "2024-06-05 23:59:59 -0600");
           break;
 
         case WAYBILL_STATUS_PICKED_UP:
           /* FedEx gave the pickup without an offset: kept as written. */
-          g_assert_true (waybill_tracking_event_get_time_is_local (event_at (result, 0)));
-          assert_time (waybill_tracking_event_get_time (event_at (result, 0)),
+          g_assert_true (waybill_tracking_event_get_time_is_local (tracker_event_at (result, 0)));
+          tracker_assert_time (waybill_tracking_event_get_time (tracker_event_at (result, 0)),
                        "2024-06-03 19:45:00 +0000");
-          g_assert_false (waybill_tracking_event_get_time_is_local (event_at (result, 1)));
-          g_assert_cmpstr (waybill_tracking_event_get_location (event_at (result, 0)), ==,
+          g_assert_false (waybill_tracking_event_get_time_is_local (tracker_event_at (result, 1)));
+          g_assert_cmpstr (waybill_tracking_event_get_location (tracker_event_at (result, 0)), ==,
                            "MEMPHIS, TN, US");
-          g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, 1)), ==,
+          g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, 1)), ==,
                            WAYBILL_STATUS_INFO_RECEIVED);
           /* ESTIMATED_DELIVERY with a time: delivery by then. */
           g_assert_null (result->estimated_from);
-          assert_time (result->estimated_to, "2024-06-04 20:00:00 -0600");
+          tracker_assert_time (result->estimated_to, "2024-06-04 20:00:00 -0600");
           break;
 
         case WAYBILL_STATUS_IN_TRANSIT:
           g_assert_cmpstr (result->sub_status, ==, "In transit");
-          g_assert_cmpstr (waybill_tracking_event_get_code (event_at (result, 0)), ==, "AR");
-          g_assert_cmpstr (waybill_tracking_event_get_location (event_at (result, 0)), ==,
+          g_assert_cmpstr (waybill_tracking_event_get_code (tracker_event_at (result, 0)), ==, "AR");
+          g_assert_cmpstr (waybill_tracking_event_get_location (tracker_event_at (result, 0)), ==,
                            "DENVER, CO, US");
-          assert_time (result->estimated_from, "2024-06-04 09:00:00 -0600");
-          assert_time (result->estimated_to, "2024-06-04 13:00:00 -0600");
+          tracker_assert_time (result->estimated_from, "2024-06-04 09:00:00 -0600");
+          tracker_assert_time (result->estimated_to, "2024-06-04 13:00:00 -0600");
           break;
 
         case WAYBILL_STATUS_OUT_FOR_DELIVERY:
           g_assert_cmpstr (result->sub_status, ==, "On FedEx vehicle for delivery");
-          assert_time (result->estimated_from, "2024-06-04 10:30:00 -0600");
-          assert_time (result->estimated_to, "2024-06-04 14:30:00 -0600");
+          tracker_assert_time (result->estimated_from, "2024-06-04 10:30:00 -0600");
+          tracker_assert_time (result->estimated_to, "2024-06-04 14:30:00 -0600");
           break;
 
         case WAYBILL_STATUS_DELIVERED:
           g_assert_cmpstr (result->sub_status, ==, "Delivered");
-          assert_time (result->delivered_at, "2024-06-04 13:47:00 -0600");
+          tracker_assert_time (result->delivered_at, "2024-06-04 13:47:00 -0600");
           g_assert_cmpstr (result->signed_by, ==, "M.GARCIA");
           g_assert_null (result->estimated_from);
           g_assert_null (result->estimated_to);
-          g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, 1)), ==,
+          g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, 1)), ==,
                            WAYBILL_STATUS_OUT_FOR_DELIVERY);
-          g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, 2)), ==,
+          g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, 2)), ==,
                            WAYBILL_STATUS_IN_TRANSIT);
-          g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, 5)), ==,
+          g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, 5)), ==,
                            WAYBILL_STATUS_PICKED_UP);
-          g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, 6)), ==,
+          g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, 6)), ==,
                            WAYBILL_STATUS_INFO_RECEIVED);
-          g_assert_cmpstr (waybill_tracking_event_get_location (event_at (result, 0)), ==,
+          g_assert_cmpstr (waybill_tracking_event_get_location (tracker_event_at (result, 0)), ==,
                            "DENVER, CO, US");
           break;
 
@@ -309,14 +275,14 @@ test_exception (Fixture       *f,
   g_assert_cmpint (result->exception_reason, ==, WAYBILL_EXCEPTION_ADDRESS);
   g_assert_cmpstr (result->sub_status, ==, "Delivery exception: Incorrect address");
   g_assert_cmpuint (result->events->len, ==, 6);
-  g_assert_cmpstr (waybill_tracking_event_get_code (event_at (result, 0)), ==, "DE");
-  g_assert_cmpstr (waybill_tracking_event_get_description (event_at (result, 0)), ==,
+  g_assert_cmpstr (waybill_tracking_event_get_code (tracker_event_at (result, 0)), ==, "DE");
+  g_assert_cmpstr (waybill_tracking_event_get_description (tracker_event_at (result, 0)), ==,
                    "Delivery exception: Incorrect recipient address - Unable to deliver");
-  g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, 0)), ==,
+  g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, 0)), ==,
                    WAYBILL_STATUS_EXCEPTION);
-  g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, 1)), ==,
+  g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, 1)), ==,
                    WAYBILL_STATUS_OUT_FOR_DELIVERY);
-  assert_time (waybill_tracking_event_get_time (event_at (result, 0)), "2024-05-21 15:22:00 -0400");
+  tracker_assert_time (waybill_tracking_event_get_time (tracker_event_at (result, 0)), "2024-05-21 15:22:00 -0400");
   /* No estimate while the address is wrong. */
   g_assert_null (result->estimated_from);
   g_assert_null (result->estimated_to);
@@ -340,11 +306,11 @@ test_returned (Fixture       *f,
   g_assert_cmpint (result->exception_reason, ==, WAYBILL_EXCEPTION_REFUSED);
   g_assert_cmpstr (result->sub_status, ==, "Return to shipper: Package refused by recipient");
   g_assert_cmpuint (result->events->len, ==, 4);
-  g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, 0)), ==,
+  g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, 0)), ==,
                    WAYBILL_STATUS_RETURNED);
-  g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, 1)), ==,
+  g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, 1)), ==,
                    WAYBILL_STATUS_EXCEPTION);
-  g_assert_cmpstr (waybill_tracking_event_get_location (event_at (result, 0)), ==,
+  g_assert_cmpstr (waybill_tracking_event_get_location (tracker_event_at (result, 0)), ==,
                    "PHOENIX, AZ, US");
   g_assert_null (result->estimated_to);
   g_assert_null (result->delivered_at);
@@ -367,14 +333,14 @@ test_running_late (Fixture       *f,
   g_assert_cmpint (result->status, ==, WAYBILL_STATUS_IN_TRANSIT);
   g_assert_cmpint (result->exception_reason, ==, WAYBILL_EXCEPTION_WEATHER);
   g_assert_cmpstr (result->sub_status, ==, "Running late");
-  g_assert_cmpstr (waybill_tracking_event_get_code (event_at (result, 0)), ==, "DY");
-  g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, 0)), ==,
+  g_assert_cmpstr (waybill_tracking_event_get_code (tracker_event_at (result, 0)), ==, "DY");
+  g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, 0)), ==,
                    WAYBILL_STATUS_IN_TRANSIT);
-  g_assert_cmpstr (waybill_tracking_event_get_description (event_at (result, 0)), ==,
+  g_assert_cmpstr (waybill_tracking_event_get_description (tracker_event_at (result, 0)), ==,
                    "Delay: Local weather delay");
   /* The new window, not the missed commitment. */
-  assert_time (result->estimated_from, "2024-01-17 13:00:00 -0600");
-  assert_time (result->estimated_to, "2024-01-17 17:00:00 -0600");
+  tracker_assert_time (result->estimated_from, "2024-01-17 13:00:00 -0600");
+  tracker_assert_time (result->estimated_to, "2024-01-17 17:00:00 -0600");
 }
 
 /* Every code of FedEx's "Tracking Status Codes", as latestStatusDetail and
@@ -504,11 +470,11 @@ test_codes (Fixture       *f,
                  waybill_status_to_id (cases[i].status),
                  waybill_exception_reason_to_id (cases[i].reason));
       g_assert_cmpuint (reply->result->events->len, ==, 1);
-      g_assert_cmpstr (waybill_tracking_event_get_code (event_at (reply->result, 0)), ==,
+      g_assert_cmpstr (waybill_tracking_event_get_code (tracker_event_at (reply->result, 0)), ==,
                        cases[i].code);
-      g_assert_cmpstr (waybill_tracking_event_get_description (event_at (reply->result, 0)), ==,
+      g_assert_cmpstr (waybill_tracking_event_get_description (tracker_event_at (reply->result, 0)), ==,
                        cases[i].description);
-      g_assert_cmpstr (waybill_tracking_event_get_location (event_at (reply->result, 0)), ==,
+      g_assert_cmpstr (waybill_tracking_event_get_location (tracker_event_at (reply->result, 0)), ==,
                        "MEMPHIS, TN, US");
     }
 }
@@ -650,7 +616,7 @@ test_big_batch (Fixture       *f,
         }
       g_assert_no_error (reply->error);
       g_assert_cmpint (reply->result->status, ==, WAYBILL_STATUS_IN_TRANSIT);
-      g_assert_cmpstr (waybill_tracking_event_get_code (event_at (reply->result, 0)), ==, "DP");
+      g_assert_cmpstr (waybill_tracking_event_get_code (tracker_event_at (reply->result, 0)), ==, "DP");
     }
 }
 
@@ -1023,7 +989,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func) \
-  g_test_add ("/waybill/tracker-fedex/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  g_test_add ("/waybill/tracker-fedex/" path, Fixture, NULL, fixture_setup, func, tracker_fixture_teardown)
 
   ADD ("properties", test_properties);
   ADD ("registry", test_registry);

@@ -9,55 +9,20 @@
 #include <string.h>
 
 #include "carriers/waybill-tracker-ups.h"
-#include "fake-carrier-server.h"
+#include "tracker-test-util.h"
 
 #define NUMBER "1Z999AA10123456784"
 #define TOKEN_PATH "/security/v1/oauth/token"
 #define TRACK_PATH "/api/track/v1/details/"
 #define NUMBER_PATH TRACK_PATH NUMBER
 
-typedef struct
-{
-  FakeCarrierServer *server;
-  WaybillTracker    *tracker;
-} Fixture;
+typedef TrackerFixture Fixture;
 
 static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  f->server = fake_carrier_server_new ();
-  fake_carrier_server_setup_env (f->server);
-  f->tracker = waybill_tracker_ups_new (NULL);
-}
-
-static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
-{
-  g_assert_finalize_object (f->tracker);
-  g_assert_cmpuint (fake_carrier_server_get_n_unexpected (f->server), ==, 0);
-  fake_carrier_server_free (f->server);
-}
-
-static WaybillTrackingEvent *
-event_at (WaybillTrackingResult *result,
-          guint                  index)
-{
-  g_assert_cmpuint (index, <, result->events->len);
-
-  return g_ptr_array_index (result->events, index);
-}
-
-static void
-assert_time (GDateTime  *time,
-             const char *expected)
-{
-  g_autofree char *text = NULL;
-
-  g_assert_nonnull (time);
-  text = g_date_time_format (time, "%Y-%m-%d %H:%M:%S %z");
-  g_assert_cmpstr (text, ==, expected);
+  tracker_fixture_setup (f, waybill_tracker_ups_new);
 }
 
 static void
@@ -114,10 +79,10 @@ test_lifecycle (Fixture       *f,
       g_assert_no_error (reply->error);
       g_assert_cmpint (result->status, ==, steps[i].status);
       g_assert_cmpuint (result->events->len, ==, steps[i].n_events);
-      g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, 0)), ==,
+      g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, 0)), ==,
                        steps[i].status);
       for (guint j = 0; j < result->events->len; j++)
-        g_assert_false (waybill_tracking_event_get_time_is_local (event_at (result, j)));
+        g_assert_false (waybill_tracking_event_get_time_is_local (tracker_event_at (result, j)));
 
       request = fake_carrier_server_get_last_request (f->server, TRACK_PATH);
       g_assert_cmpstr (request->method, ==, "GET");
@@ -138,32 +103,32 @@ test_lifecycle (Fixture       *f,
         case WAYBILL_STATUS_INFO_RECEIVED:
           g_assert_cmpstr (result->sub_status, ==,
                            "Shipper created a label, UPS has not received the package yet.");
-          g_assert_cmpstr (waybill_tracking_event_get_code (event_at (result, 0)), ==, "MP");
-          g_assert_cmpstr (waybill_tracking_event_get_location (event_at (result, 0)), ==, "US");
+          g_assert_cmpstr (waybill_tracking_event_get_code (tracker_event_at (result, 0)), ==, "MP");
+          g_assert_cmpstr (waybill_tracking_event_get_location (tracker_event_at (result, 0)), ==, "US");
           /* The GMT fields, shown at the place's offset. */
-          assert_time (waybill_tracking_event_get_time (event_at (result, 0)),
+          tracker_assert_time (waybill_tracking_event_get_time (tracker_event_at (result, 0)),
                        "2024-03-11 17:45:02 -0400");
           g_assert_null (result->estimated_from);
-          assert_time (result->estimated_to, "2024-03-14 23:59:59 +0000");
+          tracker_assert_time (result->estimated_to, "2024-03-14 23:59:59 +0000");
           break;
 
         case WAYBILL_STATUS_OUT_FOR_DELIVERY:
-          assert_time (result->estimated_from, "2024-03-14 12:00:00 +0000");
-          assert_time (result->estimated_to, "2024-03-14 16:00:00 +0000");
-          assert_time (waybill_tracking_event_get_time (event_at (result, 1)),
+          tracker_assert_time (result->estimated_from, "2024-03-14 12:00:00 +0000");
+          tracker_assert_time (result->estimated_to, "2024-03-14 16:00:00 +0000");
+          tracker_assert_time (waybill_tracking_event_get_time (tracker_event_at (result, 1)),
                        "2024-03-13 22:17:00 -0500");
           break;
 
         case WAYBILL_STATUS_DELIVERED:
-          assert_time (result->delivered_at, "2024-03-14 14:36:00 -0500");
+          tracker_assert_time (result->delivered_at, "2024-03-14 14:36:00 -0500");
           g_assert_cmpstr (result->signed_by, ==, "JOHNSON");
           g_assert_null (result->estimated_to);
           g_assert_cmpstr (result->sub_status, ==, "DELIVERED");
-          g_assert_cmpstr (waybill_tracking_event_get_location (event_at (result, 0)), ==,
+          g_assert_cmpstr (waybill_tracking_event_get_location (tracker_event_at (result, 0)), ==,
                            "Chicago, IL, US");
-          g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, 1)), ==,
+          g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, 1)), ==,
                            WAYBILL_STATUS_OUT_FOR_DELIVERY);
-          g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, 4)), ==,
+          g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, 4)), ==,
                            WAYBILL_STATUS_PICKED_UP);
           break;
 
@@ -207,11 +172,11 @@ test_exception (Fixture       *f,
   g_assert_true (g_str_has_prefix (result->sub_status, "UPS initiated contact with the sender"));
   g_assert_cmpuint (result->events->len, ==, 3);
   /* No GMT fields: the local time, as written. */
-  g_assert_true (waybill_tracking_event_get_time_is_local (event_at (result, 0)));
-  assert_time (waybill_tracking_event_get_time (event_at (result, 0)), "2024-05-19 11:02:00 +0000");
-  g_assert_cmpstr (waybill_tracking_event_get_location (event_at (result, 2)), ==, "Cologne, DE");
+  g_assert_true (waybill_tracking_event_get_time_is_local (tracker_event_at (result, 0)));
+  tracker_assert_time (waybill_tracking_event_get_time (tracker_event_at (result, 0)), "2024-05-19 11:02:00 +0000");
+  g_assert_cmpstr (waybill_tracking_event_get_location (tracker_event_at (result, 2)), ==, "Cologne, DE");
   /* The rescheduled date wins over the scheduled one. */
-  assert_time (result->estimated_to, "2024-05-23 23:59:59 +0000");
+  tracker_assert_time (result->estimated_to, "2024-05-23 23:59:59 +0000");
 }
 
 static void
@@ -229,11 +194,11 @@ test_returned (Fixture       *f,
   g_assert_nonnull (result);
   g_assert_cmpint (result->status, ==, WAYBILL_STATUS_RETURNED);
   g_assert_cmpstr (result->sub_status, ==, "Returning to Sender: In Transit");
-  g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, 0)), ==,
+  g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, 0)), ==,
                    WAYBILL_STATUS_RETURNED);
-  g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, 1)), ==,
+  g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, 1)), ==,
                    WAYBILL_STATUS_FAILED_ATTEMPT);
-  g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, 2)), ==,
+  g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, 2)), ==,
                    WAYBILL_STATUS_FAILED_ATTEMPT);
   g_assert_null (result->estimated_to);
 }
@@ -352,12 +317,12 @@ test_times (Fixture       *f,
 
   /* Events without a usable time are left out; the rest are sorted. */
   g_assert_cmpuint (result->events->len, ==, 3);
-  assert_time (waybill_tracking_event_get_time (event_at (result, 0)), "2024-06-02 12:00:00 +0530");
-  g_assert_false (waybill_tracking_event_get_time_is_local (event_at (result, 0)));
-  assert_time (waybill_tracking_event_get_time (event_at (result, 1)), "2024-06-01 22:10:00 +0000");
-  g_assert_true (waybill_tracking_event_get_time_is_local (event_at (result, 1)));
-  assert_time (waybill_tracking_event_get_time (event_at (result, 2)), "2024-06-01 18:00:00 -0400");
-  g_assert_false (waybill_tracking_event_get_time_is_local (event_at (result, 2)));
+  tracker_assert_time (waybill_tracking_event_get_time (tracker_event_at (result, 0)), "2024-06-02 12:00:00 +0530");
+  g_assert_false (waybill_tracking_event_get_time_is_local (tracker_event_at (result, 0)));
+  tracker_assert_time (waybill_tracking_event_get_time (tracker_event_at (result, 1)), "2024-06-01 22:10:00 +0000");
+  g_assert_true (waybill_tracking_event_get_time_is_local (tracker_event_at (result, 1)));
+  tracker_assert_time (waybill_tracking_event_get_time (tracker_event_at (result, 2)), "2024-06-01 18:00:00 -0400");
+  g_assert_false (waybill_tracking_event_get_time_is_local (tracker_event_at (result, 2)));
 }
 
 static void
@@ -597,7 +562,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func) \
-  g_test_add ("/waybill/tracker-ups/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  g_test_add ("/waybill/tracker-ups/" path, Fixture, NULL, fixture_setup, func, tracker_fixture_teardown)
 
   ADD ("properties", test_properties);
   ADD ("lifecycle", test_lifecycle);

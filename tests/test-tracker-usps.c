@@ -10,7 +10,7 @@
 
 #include "carriers/waybill-tracker-registry.h"
 #include "carriers/waybill-tracker-usps.h"
-#include "fake-carrier-server.h"
+#include "tracker-test-util.h"
 
 #define NUMBER      "9400111899560012345678"
 #define EXCEPTION   "9205590164917312751089"
@@ -22,48 +22,13 @@
 #define TRACK_PATH  "/tracking/v3/tracking/"
 #define NUMBER_PATH TRACK_PATH NUMBER
 
-typedef struct
-{
-  FakeCarrierServer *server;
-  WaybillTracker    *tracker;
-} Fixture;
+typedef TrackerFixture Fixture;
 
 static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  f->server = fake_carrier_server_new ();
-  fake_carrier_server_setup_env (f->server);
-  f->tracker = waybill_tracker_usps_new (NULL);
-}
-
-static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
-{
-  g_assert_finalize_object (f->tracker);
-  g_assert_cmpuint (fake_carrier_server_get_n_unexpected (f->server), ==, 0);
-  fake_carrier_server_free (f->server);
-}
-
-static WaybillTrackingEvent *
-event_at (WaybillTrackingResult *result,
-          guint                  index)
-{
-  g_assert_cmpuint (index, <, result->events->len);
-
-  return g_ptr_array_index (result->events, index);
-}
-
-static void
-assert_time (GDateTime  *time,
-             const char *expected)
-{
-  g_autofree char *text = NULL;
-
-  g_assert_nonnull (time);
-  text = g_date_time_format (time, "%Y-%m-%d %H:%M:%S %z");
-  g_assert_cmpstr (text, ==, expected);
+  tracker_fixture_setup (f, waybill_tracker_usps_new);
 }
 
 static WaybillTrackingReply *
@@ -146,11 +111,11 @@ test_lifecycle (Fixture       *f,
       g_assert_cmpint (result->status, ==, steps[i].status);
       g_assert_cmpint (result->exception_reason, ==, WAYBILL_EXCEPTION_NONE);
       g_assert_cmpuint (result->events->len, ==, steps[i].n_events);
-      g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, 0)), ==,
+      g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, 0)), ==,
                        steps[i].status);
       /* GMTTimestamp and GMTOffset: exact times, at the place's offset. */
       for (guint j = 0; j < result->events->len; j++)
-        g_assert_false (waybill_tracking_event_get_time_is_local (event_at (result, j)));
+        g_assert_false (waybill_tracking_event_get_time_is_local (tracker_event_at (result, j)));
 
       request = fake_carrier_server_get_last_request (f->server, TRACK_PATH);
       g_assert_cmpstr (request->method, ==, "GET");
@@ -163,53 +128,53 @@ test_lifecycle (Fixture       *f,
         {
         case WAYBILL_STATUS_INFO_RECEIVED:
           g_assert_cmpstr (result->sub_status, ==, "Shipping Label Created, USPS Awaiting Item");
-          g_assert_cmpstr (waybill_tracking_event_get_code (event_at (result, 0)), ==, "GX");
-          g_assert_cmpstr (waybill_tracking_event_get_location (event_at (result, 0)), ==,
+          g_assert_cmpstr (waybill_tracking_event_get_code (tracker_event_at (result, 0)), ==, "GX");
+          g_assert_cmpstr (waybill_tracking_event_get_location (tracker_event_at (result, 0)), ==,
                            "ATLANTA, GA 30301");
-          assert_time (waybill_tracking_event_get_time (event_at (result, 0)),
+          tracker_assert_time (waybill_tracking_event_get_time (tracker_event_at (result, 0)),
                        "2024-11-18 10:02:41 -0500");
           /* An expected day without a time: by its end. */
           g_assert_null (result->estimated_from);
-          assert_time (result->estimated_to, "2024-11-21 23:59:59 +0000");
+          tracker_assert_time (result->estimated_to, "2024-11-21 23:59:59 +0000");
           break;
 
         case WAYBILL_STATUS_PICKED_UP:
           g_assert_cmpstr (result->sub_status, ==, "USPS in possession of item");
-          g_assert_cmpstr (waybill_tracking_event_get_code (event_at (result, 0)), ==, "03");
+          g_assert_cmpstr (waybill_tracking_event_get_code (tracker_event_at (result, 0)), ==, "03");
           g_assert_null (result->estimated_from);
-          assert_time (result->estimated_to, "2024-11-20 23:59:59 +0000");
+          tracker_assert_time (result->estimated_to, "2024-11-20 23:59:59 +0000");
           break;
 
         case WAYBILL_STATUS_IN_TRANSIT:
-          g_assert_cmpstr (waybill_tracking_event_get_location (event_at (result, 0)), ==,
+          g_assert_cmpstr (waybill_tracking_event_get_location (tracker_event_at (result, 0)), ==,
                            "ORLANDO FL DISTRIBUTION CENTER");
-          g_assert_cmpstr (waybill_tracking_event_get_code (event_at (result, 1)), ==, "TL");
-          g_assert_null (waybill_tracking_event_get_location (event_at (result, 1)));
+          g_assert_cmpstr (waybill_tracking_event_get_code (tracker_event_at (result, 1)), ==, "TL");
+          g_assert_null (waybill_tracking_event_get_location (tracker_event_at (result, 1)));
           g_assert_null (result->estimated_from);
-          assert_time (result->estimated_to, "2024-11-20 21:00:00 -0500");
+          tracker_assert_time (result->estimated_to, "2024-11-20 21:00:00 -0500");
           break;
 
         case WAYBILL_STATUS_OUT_FOR_DELIVERY:
           /* The predicted window of deliveryDateExpectation. */
-          assert_time (result->estimated_from, "2024-11-20 12:30:00 +0000");
-          assert_time (result->estimated_to, "2024-11-20 16:30:00 +0000");
+          tracker_assert_time (result->estimated_from, "2024-11-20 12:30:00 +0000");
+          tracker_assert_time (result->estimated_to, "2024-11-20 16:30:00 +0000");
           break;
 
         case WAYBILL_STATUS_DELIVERED:
           g_assert_cmpstr (result->sub_status, ==, "Delivered, In/At Mailbox");
-          assert_time (result->delivered_at, "2024-11-20 14:36:12 -0500");
+          tracker_assert_time (result->delivered_at, "2024-11-20 14:36:12 -0500");
           g_assert_cmpstr (result->signed_by, ==, "J PARKER");
           g_assert_null (result->estimated_from);
           g_assert_null (result->estimated_to);
-          g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, 1)), ==,
+          g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, 1)), ==,
                            WAYBILL_STATUS_OUT_FOR_DELIVERY);
-          g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, 2)), ==,
+          g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, 2)), ==,
                            WAYBILL_STATUS_IN_TRANSIT);
-          g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, 8)), ==,
+          g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, 8)), ==,
                            WAYBILL_STATUS_PICKED_UP);
-          g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, 9)), ==,
+          g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, 9)), ==,
                            WAYBILL_STATUS_INFO_RECEIVED);
-          g_assert_cmpstr (waybill_tracking_event_get_location (event_at (result, 0)), ==,
+          g_assert_cmpstr (waybill_tracking_event_get_location (tracker_event_at (result, 0)), ==,
                            "WINTER PARK, FL 32789");
           break;
 
@@ -250,12 +215,12 @@ test_exception (Fixture       *f,
   g_assert_cmpint (result->exception_reason, ==, WAYBILL_EXCEPTION_ADDRESS);
   g_assert_cmpstr (result->sub_status, ==, "Undeliverable as Addressed");
   g_assert_cmpuint (result->events->len, ==, 5);
-  g_assert_cmpstr (waybill_tracking_event_get_code (event_at (result, 0)), ==, "05");
-  assert_time (waybill_tracking_event_get_time (event_at (result, 0)), "2024-12-03 11:12:08 -0600");
-  g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, 1)), ==,
+  g_assert_cmpstr (waybill_tracking_event_get_code (tracker_event_at (result, 0)), ==, "05");
+  tracker_assert_time (waybill_tracking_event_get_time (tracker_event_at (result, 0)), "2024-12-03 11:12:08 -0600");
+  g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, 1)), ==,
                    WAYBILL_STATUS_FAILED_ATTEMPT);
   /* The origin scan keeps its own offset. */
-  assert_time (waybill_tracking_event_get_time (event_at (result, 4)), "2024-11-29 15:03:12 -0500");
+  tracker_assert_time (waybill_tracking_event_get_time (tracker_event_at (result, 4)), "2024-11-29 15:03:12 -0500");
   g_assert_null (result->estimated_to);
 }
 
@@ -271,11 +236,11 @@ test_returned (Fixture       *f,
   /* "Return to Sender Processed" after "No Such Number". */
   g_assert_cmpint (result->exception_reason, ==, WAYBILL_EXCEPTION_ADDRESS);
   g_assert_cmpstr (result->sub_status, ==, "Return to Sender Processed");
-  g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, 0)), ==,
+  g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, 0)), ==,
                    WAYBILL_STATUS_RETURNED);
-  g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, 1)), ==,
+  g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, 1)), ==,
                    WAYBILL_STATUS_RETURNED);
-  g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, 2)), ==,
+  g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, 2)), ==,
                    WAYBILL_STATUS_OUT_FOR_DELIVERY);
   /* Going back: the expected delivery no longer holds. */
   g_assert_null (result->estimated_to);
@@ -294,12 +259,12 @@ test_rescheduled (Fixture       *f,
   g_assert_cmpint (result->status, ==, WAYBILL_STATUS_IN_TRANSIT);
   g_assert_cmpint (result->exception_reason, ==, WAYBILL_EXCEPTION_DELAY);
   g_assert_cmpstr (result->sub_status, ==, "Rescheduled to Next Delivery Day");
-  g_assert_cmpstr (waybill_tracking_event_get_code (event_at (result, 0)), ==, "71");
-  g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, 0)), ==,
+  g_assert_cmpstr (waybill_tracking_event_get_code (tracker_event_at (result, 0)), ==, "71");
+  g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, 0)), ==,
                    WAYBILL_STATUS_IN_TRANSIT);
   /* Flat predicted window fields, in 24-hour times. */
-  assert_time (result->estimated_from, "2025-02-15 10:00:00 +0000");
-  assert_time (result->estimated_to, "2025-02-15 14:00:00 +0000");
+  tracker_assert_time (result->estimated_from, "2025-02-15 10:00:00 +0000");
+  tracker_assert_time (result->estimated_to, "2025-02-15 14:00:00 +0000");
 }
 
 static void
@@ -312,11 +277,11 @@ test_html_entities (Fixture       *f,
   g_assert_nonnull (result);
   g_assert_cmpint (result->status, ==, WAYBILL_STATUS_AVAILABLE_FOR_PICKUP);
   g_assert_cmpstr (result->sub_status, ==, "Available for Pickup, USPS Smart Locker™");
-  g_assert_cmpstr (waybill_tracking_event_get_description (event_at (result, 0)), ==,
+  g_assert_cmpstr (waybill_tracking_event_get_description (tracker_event_at (result, 0)), ==,
                    "Available for Pickup, USPS Smart Locker™");
-  g_assert_cmpstr (waybill_tracking_event_get_location (event_at (result, 0)), ==,
+  g_assert_cmpstr (waybill_tracking_event_get_location (tracker_event_at (result, 0)), ==,
                    "O'FALLON, MO 63366");
-  g_assert_cmpstr (waybill_tracking_event_get_location (event_at (result, 2)), ==,
+  g_assert_cmpstr (waybill_tracking_event_get_location (tracker_event_at (result, 2)), ==,
                    "ST. LOUIS, MO 63101");
 }
 
@@ -372,18 +337,18 @@ test_times (Fixture       *f,
   g_assert_cmpuint (result->events->len, ==, 4);
 
   /* GMT without GMTOffset: at the offset its local time shows. */
-  assert_time (waybill_tracking_event_get_time (event_at (result, 0)), "2025-02-10 06:30:27 -0500");
-  g_assert_false (waybill_tracking_event_get_time_is_local (event_at (result, 0)));
+  tracker_assert_time (waybill_tracking_event_get_time (tracker_event_at (result, 0)), "2025-02-10 06:30:27 -0500");
+  g_assert_false (waybill_tracking_event_get_time_is_local (tracker_event_at (result, 0)));
   /* GMT and GMTOffset without a local time. */
-  assert_time (waybill_tracking_event_get_time (event_at (result, 1)), "2025-02-09 15:45:00 -0500");
-  g_assert_false (waybill_tracking_event_get_time_is_local (event_at (result, 1)));
+  tracker_assert_time (waybill_tracking_event_get_time (tracker_event_at (result, 1)), "2025-02-09 15:45:00 -0500");
+  g_assert_false (waybill_tracking_event_get_time_is_local (tracker_event_at (result, 1)));
   /* An offset without GMT: the local time at that offset. */
-  assert_time (waybill_tracking_event_get_time (event_at (result, 2)), "2025-02-09 13:00:00 +0100");
-  g_assert_false (waybill_tracking_event_get_time_is_local (event_at (result, 2)));
+  tracker_assert_time (waybill_tracking_event_get_time (tracker_event_at (result, 2)), "2025-02-09 13:00:00 +0100");
+  g_assert_false (waybill_tracking_event_get_time_is_local (tracker_event_at (result, 2)));
   /* Neither: the local time as written, marked local. */
-  assert_time (waybill_tracking_event_get_time (event_at (result, 3)), "2025-02-08 22:10:00 +0000");
-  g_assert_true (waybill_tracking_event_get_time_is_local (event_at (result, 3)));
-  g_assert_cmpstr (waybill_tracking_event_get_location (event_at (result, 3)), ==,
+  tracker_assert_time (waybill_tracking_event_get_time (tracker_event_at (result, 3)), "2025-02-08 22:10:00 +0000");
+  g_assert_true (waybill_tracking_event_get_time_is_local (tracker_event_at (result, 3)));
+  g_assert_cmpstr (waybill_tracking_event_get_location (tracker_event_at (result, 3)), ==,
                    "FRANKFURT, GERMANY");
 }
 
@@ -501,11 +466,11 @@ test_codes (Fixture       *f,
                  waybill_status_to_id (cases[i].status),
                  waybill_exception_reason_to_id (cases[i].reason));
       g_assert_cmpuint (reply->result->events->len, ==, 1);
-      g_assert_cmpstr (waybill_tracking_event_get_code (event_at (reply->result, 0)), ==,
+      g_assert_cmpstr (waybill_tracking_event_get_code (tracker_event_at (reply->result, 0)), ==,
                        cases[i].code);
-      g_assert_cmpstr (waybill_tracking_event_get_description (event_at (reply->result, 0)), ==,
+      g_assert_cmpstr (waybill_tracking_event_get_description (tracker_event_at (reply->result, 0)), ==,
                        cases[i].event_type);
-      g_assert_cmpstr (waybill_tracking_event_get_location (event_at (reply->result, 0)), ==,
+      g_assert_cmpstr (waybill_tracking_event_get_location (tracker_event_at (reply->result, 0)), ==,
                        "NEW YORK, NY 10001");
     }
 }
@@ -850,7 +815,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func) \
-  g_test_add ("/waybill/tracker-usps/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  g_test_add ("/waybill/tracker-usps/" path, Fixture, NULL, fixture_setup, func, tracker_fixture_teardown)
 
   ADD ("properties", test_properties);
   ADD ("registry", test_registry);
