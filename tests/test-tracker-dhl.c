@@ -433,14 +433,7 @@ test_rate_limited (Fixture       *f,
   replies = fake_track (f->tracker, numbers, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (fake_carrier_server_count (f->server, PATH), ==, 1);
-  for (guint i = 0; i < replies->len; i++)
-    {
-      WaybillTrackingReply *reply = g_ptr_array_index (replies, i);
-
-      fake_assert_error (reply, WAYBILL_TRACKER_ERROR_RATE_LIMITED);
-      g_assert_cmpuint (reply->retry_after_seconds, ==, 30);
-      g_assert_nonnull (strstr (reply->error->message, "30 seconds"));
-    }
+  tracker_assert_all_rate_limited (replies, 30);
 
   http_date = soup_date_time_to_string (later, SOUP_DATE_HTTP);
   fake_response_header (fake_carrier_server_queue (f->server, PATH, 429), "Retry-After", http_date);
@@ -532,15 +525,11 @@ test_bad_response (Fixture       *f,
 static void
 test_truncated (Fixture       *f,
                 gconstpointer  data)
+
 {
   g_autoptr(WaybillTrackingReply) reply = NULL;
 
-  fake_response_mode (fake_response_fixture (fake_carrier_server_queue (f->server, PATH, 200),
-                                             "dhl/express-delivered.json"),
-                      FAKE_RESPONSE_TRUNCATED);
-  reply = fake_track_one (f->tracker, EXPRESS);
-  fake_assert_error (reply, WAYBILL_TRACKER_ERROR_BAD_RESPONSE);
-  g_assert_nonnull (strstr (reply->error->message, "cut short"));
+  reply = tracker_track_truncated (f, PATH, "dhl/express-delivered.json", EXPRESS);
 }
 
 static void
@@ -588,48 +577,30 @@ test_chunked_ok (Fixture       *f,
 static void
 test_timeout (Fixture       *f,
               gconstpointer  data)
+
 {
   g_autoptr(WaybillTrackingReply) reply = NULL;
-  gint64 start = g_get_monotonic_time ();
 
-  waybill_tracker_set_timeout_ms (f->tracker, 300);
-  fake_response_mode (fake_carrier_server_queue (f->server, PATH, 200), FAKE_RESPONSE_NEVER_ANSWER);
-  reply = fake_track_one (f->tracker, PAKET);
-  fake_assert_error (reply, WAYBILL_TRACKER_ERROR_NETWORK);
-  g_assert_cmpstr (waybill_tracker_error_kind (reply->error), ==, "network");
-  g_assert_nonnull (strstr (reply->error->message, "no answer within 0.3 seconds"));
-  g_assert_cmpint (g_get_monotonic_time () - start, >=, 250 * 1000);
-  g_assert_cmpint (g_get_monotonic_time () - start, <, 1500 * 1000);
+  reply = tracker_track_never_answered (f, PATH, 300, PAKET);
 }
 
 static void
 test_refused (Fixture       *f,
               gconstpointer  data)
-{
-  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u", fake_closed_port ());
-  g_autoptr(WaybillTrackingReply) reply = NULL;
 
-  waybill_tracker_set_base_url (f->tracker, url);
-  reply = fake_track_one (f->tracker, PAKET);
-  fake_assert_error (reply, WAYBILL_TRACKER_ERROR_NETWORK);
-  g_assert_nonnull (strstr (reply->error->message, "Could not reach DHL"));
+{
+  tracker_check_refused (f, PAKET);
 }
 
 static void
 test_cancel (Fixture       *f,
              gconstpointer  data)
+
 {
   const char *numbers[] = { PAKET, EXPRESS, NULL };
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  g_autoptr(GError) error = NULL;
 
   fake_response_mode (fake_carrier_server_queue (f->server, PATH, 200), FAKE_RESPONSE_NEVER_ANSWER);
-  waybill_tracker_track_async (f->tracker, numbers, cancellable, fake_cancelled_cb, &error);
-  g_timeout_add (100, fake_cancel_cb, cancellable);
-  while (error == NULL)
-    g_main_context_iteration (NULL, TRUE);
-
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  tracker_check_cancelled (f, numbers);
   g_assert_cmpuint (fake_carrier_server_count (f->server, PATH), ==, 1);
 }
 

@@ -889,14 +889,11 @@ test_bad_response (Fixture       *f,
 static void
 test_truncated (Fixture       *f,
                 gconstpointer  data)
+
 {
   g_autoptr(WaybillTrackingReply) reply = NULL;
 
-  fake_response_mode (fake_response_fixture (fake_carrier_server_queue (f->server, TRACK_PATH, 200),
-                                             "fedex/5-delivered.json"),
-                      FAKE_RESPONSE_TRUNCATED);
-  reply = fake_track_one (f->tracker, NUMBER);
-  fake_assert_error (reply, WAYBILL_TRACKER_ERROR_BAD_RESPONSE);
+  reply = tracker_track_truncated (f, TRACK_PATH, "fedex/5-delivered.json", NUMBER);
 }
 
 static void
@@ -950,14 +947,9 @@ test_timeout (Fixture       *f,
 static void
 test_refused (Fixture       *f,
               gconstpointer  data)
-{
-  g_autoptr(WaybillTrackingReply) reply = NULL;
 
-  /* Nothing listens on port 1. */
-  waybill_tracker_set_base_url (f->tracker, "http://127.0.0.1:1");
-  reply = fake_track_one (f->tracker, NUMBER);
-  fake_assert_error (reply, WAYBILL_TRACKER_ERROR_NETWORK);
-  g_assert_cmpstr (reply->error->message, ==, "Could not reach FedEx: the connection was refused");
+{
+  tracker_check_refused (f, NUMBER);
 }
 
 static void

@@ -515,14 +515,11 @@ test_bad_response (Fixture       *f,
 static void
 test_truncated (Fixture       *f,
                 gconstpointer  data)
+
 {
   g_autoptr(WaybillTrackingReply) reply = NULL;
 
-  fake_response_mode (fake_response_fixture (fake_carrier_server_queue (f->server, NUMBER_PATH, 200),
-                                             "ups/5-delivered.json"),
-                      FAKE_RESPONSE_TRUNCATED);
-  reply = fake_track_one (f->tracker, NUMBER);
-  fake_assert_error (reply, WAYBILL_TRACKER_ERROR_BAD_RESPONSE);
+  reply = tracker_track_truncated (f, NUMBER_PATH, "ups/5-delivered.json", NUMBER);
 }
 
 static void

@@ -749,14 +749,11 @@ test_bad_response (Fixture       *f,
 static void
 test_truncated (Fixture       *f,
                 gconstpointer  data)
+
 {
   g_autoptr(WaybillTrackingReply) reply = NULL;
 
-  fake_response_mode (fake_response_fixture (fake_carrier_server_queue (f->server, NUMBER_PATH, 200),
-                                             "usps/5-delivered.json"),
-                      FAKE_RESPONSE_TRUNCATED);
-  reply = fake_track_one (f->tracker, NUMBER);
-  fake_assert_error (reply, WAYBILL_TRACKER_ERROR_BAD_RESPONSE);
+  reply = tracker_track_truncated (f, NUMBER_PATH, "usps/5-delivered.json", NUMBER);
 }
 
 static void
@@ -766,12 +763,7 @@ test_timeout (Fixture       *f,
   g_autoptr(WaybillTrackingReply) reply = NULL;
   g_autoptr(WaybillTrackingReply) token = NULL;
 
-  waybill_tracker_set_timeout_ms (f->tracker, 200);
-  fake_response_mode (fake_carrier_server_queue (f->server, NUMBER_PATH, 200),
-                      FAKE_RESPONSE_NEVER_ANSWER);
-  reply = fake_track_one (f->tracker, NUMBER);
-  fake_assert_error (reply, WAYBILL_TRACKER_ERROR_NETWORK);
-  g_assert_cmpstr (reply->error->message, ==, "Could not reach USPS: no answer within 0.2 seconds");
+  reply = tracker_track_never_answered (f, NUMBER_PATH, 200, NUMBER);
 
   fake_carrier_server_expire_tokens (f->server, "usps");
   fake_response_mode (fake_carrier_server_queue (f->server, TOKEN_PATH, 200),
@@ -783,13 +775,9 @@ test_timeout (Fixture       *f,
 static void
 test_refused (Fixture       *f,
               gconstpointer  data)
-{
-  g_autoptr(WaybillTrackingReply) reply = NULL;
 
-  waybill_tracker_set_base_url (f->tracker, "http://127.0.0.1:1");
-  reply = fake_track_one (f->tracker, NUMBER);
-  fake_assert_error (reply, WAYBILL_TRACKER_ERROR_NETWORK);
-  g_assert_cmpstr (reply->error->message, ==, "Could not reach USPS: the connection was refused");
+{
+  tracker_check_refused (f, NUMBER);
 }
 
 static void

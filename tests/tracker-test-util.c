@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "tracker-test-util.h"
 
 /* The fake server, running, with every carrier's URL and credentials in the
@@ -81,4 +83,105 @@ tracker_assert_newest_first (WaybillTrackingResult *result)
     g_assert_cmpint (g_date_time_compare (waybill_tracking_event_get_time (tracker_event_at (result, i - 1)),
                                           waybill_tracking_event_get_time (tracker_event_at (result, i))),
                      >=, 0);
+}
+
+/* The API at path takes the request and never answers: the tracker gives up
+ * after timeout_ms (not much sooner, not much later) with a network error
+ * that says so. The reply is the caller's. */
+WaybillTrackingReply *
+tracker_track_never_answered (TrackerFixture *f,
+                              const char     *path,
+                              guint           timeout_ms,
+                              const char     *number)
+{
+  g_autofree char *expected = NULL;
+  WaybillTrackingReply *reply;
+  gint64 start;
+
+  expected = g_strdup_printf ("Could not reach %s: no answer within %.1f seconds",
+                              waybill_tracker_get_name (f->tracker), timeout_ms / 1000.0);
+  waybill_tracker_set_timeout_ms (f->tracker, timeout_ms);
+  fake_response_mode (fake_carrier_server_queue (f->server, path, 200), FAKE_RESPONSE_NEVER_ANSWER);
+  start = g_get_monotonic_time ();
+  reply = fake_track_one (f->tracker, number);
+  fake_assert_error (reply, WAYBILL_TRACKER_ERROR_NETWORK);
+  g_assert_cmpstr (waybill_tracker_error_kind (reply->error), ==, "network");
+  g_assert_cmpstr (reply->error->message, ==, expected);
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, (gint64) timeout_ms * 1000 - 50 * 1000);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 1500 * 1000);
+
+  return reply;
+}
+
+/* The API at path answers with the fixture cut off half-way: a bad response
+ * that says it was cut short. The reply is the caller's. */
+WaybillTrackingReply *
+tracker_track_truncated (TrackerFixture *f,
+                         const char     *path,
+                         const char     *fixture,
+                         const char     *number)
+{
+  WaybillTrackingReply *reply;
+
+  fake_response_mode (fake_response_fixture (fake_carrier_server_queue (f->server, path, 200), fixture),
+                      FAKE_RESPONSE_TRUNCATED);
+  reply = fake_track_one (f->tracker, number);
+  fake_assert_error (reply, WAYBILL_TRACKER_ERROR_BAD_RESPONSE);
+  g_assert_nonnull (strstr (reply->error->message, "cut short"));
+
+  return reply;
+}
+
+/* Nothing listens where the tracker is pointed: a network error naming the
+ * carrier. */
+void
+tracker_check_refused (TrackerFixture *f,
+                       const char     *number)
+{
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u", fake_closed_port ());
+  g_autofree char *expected = NULL;
+  g_autoptr(WaybillTrackingReply) reply = NULL;
+
+  expected = g_strdup_printf ("Could not reach %s: the connection was refused",
+                              waybill_tracker_get_name (f->tracker));
+  waybill_tracker_set_base_url (f->tracker, url);
+  reply = fake_track_one (f->tracker, number);
+  fake_assert_error (reply, WAYBILL_TRACKER_ERROR_NETWORK);
+  g_assert_cmpstr (reply->error->message, ==, expected);
+}
+
+/* Tracks numbers and cancels 0.1 seconds later, while the server holds a
+ * request the caller queued unanswered: the whole call ends cancelled. */
+void
+tracker_check_cancelled (TrackerFixture     *f,
+                         const char * const *numbers)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+
+  waybill_tracker_track_async (f->tracker, numbers, cancellable,
+                               fake_cancelled_cb, &error);
+  g_timeout_add (100, fake_cancel_cb, cancellable);
+  while (error == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
+/* Every reply says to slow down, for retry_after_seconds, and says how long. */
+void
+tracker_assert_all_rate_limited (GPtrArray *replies,
+                                 guint      retry_after_seconds)
+{
+  g_autofree char *wait = g_strdup_printf ("%u seconds", retry_after_seconds);
+
+  g_assert_cmpuint (replies->len, >, 0);
+  for (guint i = 0; i < replies->len; i++)
+    {
+      WaybillTrackingReply *reply = g_ptr_array_index (replies, i);
+
+      fake_assert_error (reply, WAYBILL_TRACKER_ERROR_RATE_LIMITED);
+      g_assert_cmpuint (reply->retry_after_seconds, ==, retry_after_seconds);
+      g_assert_nonnull (strstr (reply->error->message, wait));
+    }
 }

@@ -36,4 +36,21 @@ void                  tracker_assert_local_time   (GDateTime             *time,
                                                    const char            *expected);
 void                  tracker_assert_newest_first (WaybillTrackingResult *result);
 
+/* The kinds of failure every carrier meets the same way; path is where the
+ * carrier's API is asked (its own), number one it is asked about. */
+WaybillTrackingReply *tracker_track_never_answered (TrackerFixture *f,
+                                                    const char     *path,
+                                                    guint           timeout_ms,
+                                                    const char     *number);
+WaybillTrackingReply *tracker_track_truncated      (TrackerFixture *f,
+                                                    const char     *path,
+                                                    const char     *fixture,
+                                                    const char     *number);
+void                  tracker_check_refused        (TrackerFixture *f,
+                                                    const char     *number);
+void                  tracker_check_cancelled      (TrackerFixture     *f,
+                                                    const char * const *numbers);
+void                  tracker_assert_all_rate_limited (GPtrArray *replies,
+                                                       guint      retry_after_seconds);
+
 G_END_DECLS
