@@ -23,6 +23,17 @@
 
 typedef TrackerFixture Fixture;
 
+static const TrackerOAuthApi api = {
+  .carrier = "fedex",
+  .token_path = TOKEN_PATH,
+  .track_path = TRACK_PATH,
+  .number_path = TRACK_PATH,
+  .number = NUMBER,
+  .in_transit = "fedex/3-in-transit.json",
+  .out_for_delivery = "fedex/4-out-for-delivery.json",
+  .rejected = "fedex/error-401.json",
+};
+
 static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
@@ -623,78 +634,27 @@ test_big_batch (Fixture       *f,
 static void
 test_token_renewed (Fixture       *f,
                     gconstpointer  data)
+
 {
-  g_autoptr(WaybillTrackingReply) first = NULL;
-  g_autoptr(WaybillTrackingReply) second = NULL;
-  const FakeRequest *request;
-
-  fake_response_fixture (fake_carrier_server_queue (f->server, TRACK_PATH, 200),
-                         "fedex/3-in-transit.json");
-  fake_response_fixture (fake_carrier_server_queue (f->server, TRACK_PATH, 200),
-                         "fedex/4-out-for-delivery.json");
-
-  first = fake_track_one (f->tracker, NUMBER);
-  g_assert_nonnull (first->result);
-
   /* FedEx drops the token early: 401, a new token, one retry. */
-  fake_carrier_server_expire_tokens (f->server, "fedex");
-  second = fake_track_one (f->tracker, NUMBER);
-  g_assert_nonnull (second->result);
-  g_assert_cmpint (second->result->status, ==, WAYBILL_STATUS_OUT_FOR_DELIVERY);
-
-  g_assert_cmpuint (fake_carrier_server_count (f->server, TOKEN_PATH), ==, 2);
-  g_assert_cmpuint (fake_carrier_server_count (f->server, TRACK_PATH), ==, 3);
-  g_assert_false (fake_carrier_server_get_request (f->server, 2)->authorized);
-  request = fake_carrier_server_get_last_request (f->server, TRACK_PATH);
-  g_assert_true (request->authorized);
-  g_assert_cmpstr (soup_message_headers_get_one (request->headers, "Authorization"), ==,
-                   "Bearer fedex-token-2");
+  tracker_check_token_renewed (f, &api);
 }
 
 static void
 test_token_expiry (Fixture       *f,
                    gconstpointer  data)
+
 {
-  g_autoptr(WaybillTrackingReply) first = NULL;
-  g_autoptr(WaybillTrackingReply) second = NULL;
-  gint64 fetched;
-
-  /* A token that lives 2 seconds is renewed after 1, before FedEx would
-   * refuse it. */
-  fake_carrier_server_set_token_expires_in (f->server, "fedex", "2");
-  fake_response_fixture (fake_carrier_server_queue (f->server, TRACK_PATH, 200),
-                         "fedex/3-in-transit.json");
-  fake_response_fixture (fake_carrier_server_queue (f->server, TRACK_PATH, 200),
-                         "fedex/4-out-for-delivery.json");
-
-  first = fake_track_one (f->tracker, NUMBER);
-  fetched = g_get_monotonic_time () / G_USEC_PER_SEC;
-  g_assert_nonnull (first->result);
-  while (g_get_monotonic_time () / G_USEC_PER_SEC <= fetched)
-    g_usleep (20 * 1000);
-
-  second = fake_track_one (f->tracker, NUMBER);
-  g_assert_nonnull (second->result);
-  g_assert_cmpuint (fake_carrier_server_count (f->server, TOKEN_PATH), ==, 2);
-  g_assert_cmpuint (fake_carrier_server_count (f->server, TRACK_PATH), ==, 2);
-  g_assert_true (fake_carrier_server_get_last_request (f->server, TRACK_PATH)->authorized);
+  /* FedEx sends expires_in as a number. */
+  tracker_check_token_expiry (f, &api, "2");
 }
 
 static void
 test_token_rejected_twice (Fixture       *f,
                            gconstpointer  data)
-{
-  g_autoptr(WaybillTrackingReply) reply = NULL;
 
-  /* Valid tokens, refused all the same: renewed once, not forever. */
-  fake_response_fixture (fake_carrier_server_queue (f->server, TRACK_PATH, 401),
-                         "fedex/error-401.json");
-  fake_response_fixture (fake_carrier_server_queue (f->server, TRACK_PATH, 401),
-                         "fedex/error-401.json");
-  reply = fake_track_one (f->tracker, NUMBER);
-  fake_assert_error (reply, WAYBILL_TRACKER_ERROR_AUTH);
-  g_assert_cmpuint (fake_carrier_server_count (f->server, TOKEN_PATH), ==, 2);
-  g_assert_cmpuint (fake_carrier_server_count (f->server, TRACK_PATH), ==, 2);
+{
+  tracker_check_token_rejected_twice (f, &api);
 }
 
 static void

@@ -18,6 +18,17 @@
 
 typedef TrackerFixture Fixture;
 
+static const TrackerOAuthApi api = {
+  .carrier = "ups",
+  .token_path = TOKEN_PATH,
+  .track_path = TRACK_PATH,
+  .number_path = NUMBER_PATH,
+  .number = NUMBER,
+  .in_transit = "ups/3-in-transit.json",
+  .out_for_delivery = "ups/4-out-for-delivery.json",
+  .rejected = "ups/error-250002.json",
+};
+
 static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
@@ -354,49 +365,18 @@ test_not_found (Fixture       *f,
 static void
 test_token_renewed (Fixture       *f,
                     gconstpointer  data)
+
 {
-  g_autoptr(WaybillTrackingReply) first = NULL;
-  g_autoptr(WaybillTrackingReply) second = NULL;
-  const FakeRequest *request;
-
-  fake_response_fixture (fake_carrier_server_queue (f->server, NUMBER_PATH, 200),
-                         "ups/3-in-transit.json");
-  fake_response_fixture (fake_carrier_server_queue (f->server, NUMBER_PATH, 200),
-                         "ups/4-out-for-delivery.json");
-
-  first = fake_track_one (f->tracker, NUMBER);
-  g_assert_nonnull (first->result);
-
   /* The token expires early on UPS's side: 401, a new token, one retry. */
-  fake_carrier_server_expire_tokens (f->server, "ups");
-  second = fake_track_one (f->tracker, NUMBER);
-  g_assert_nonnull (second->result);
-  g_assert_cmpint (second->result->status, ==, WAYBILL_STATUS_OUT_FOR_DELIVERY);
-
-  g_assert_cmpuint (fake_carrier_server_count (f->server, TOKEN_PATH), ==, 2);
-  g_assert_cmpuint (fake_carrier_server_count (f->server, TRACK_PATH), ==, 3);
-  g_assert_false (fake_carrier_server_get_request (f->server, 2)->authorized);
-  request = fake_carrier_server_get_last_request (f->server, TRACK_PATH);
-  g_assert_true (request->authorized);
-  g_assert_cmpstr (soup_message_headers_get_one (request->headers, "Authorization"), ==,
-                   "Bearer ups-token-2");
+  tracker_check_token_renewed (f, &api);
 }
 
 static void
 test_token_rejected_twice (Fixture       *f,
                            gconstpointer  data)
-{
-  g_autoptr(WaybillTrackingReply) reply = NULL;
 
-  /* Valid tokens, refused all the same: renewed once, not forever. */
-  fake_response_fixture (fake_carrier_server_queue (f->server, NUMBER_PATH, 401),
-                         "ups/error-250002.json");
-  fake_response_fixture (fake_carrier_server_queue (f->server, NUMBER_PATH, 401),
-                         "ups/error-250002.json");
-  reply = fake_track_one (f->tracker, NUMBER);
-  fake_assert_error (reply, WAYBILL_TRACKER_ERROR_AUTH);
-  g_assert_cmpuint (fake_carrier_server_count (f->server, TOKEN_PATH), ==, 2);
-  g_assert_cmpuint (fake_carrier_server_count (f->server, TRACK_PATH), ==, 2);
+{
+  tracker_check_token_rejected_twice (f, &api);
 }
 
 static void

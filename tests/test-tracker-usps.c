@@ -24,6 +24,17 @@
 
 typedef TrackerFixture Fixture;
 
+static const TrackerOAuthApi api = {
+  .carrier = "usps",
+  .token_path = TOKEN_PATH,
+  .track_path = TRACK_PATH,
+  .number_path = NUMBER_PATH,
+  .number = NUMBER,
+  .in_transit = "usps/3-in-transit.json",
+  .out_for_delivery = "usps/4-out-for-delivery.json",
+  .rejected = "usps/error-401.json",
+};
+
 static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
@@ -552,76 +563,27 @@ test_not_found (Fixture       *f,
 static void
 test_token_renewed (Fixture       *f,
                     gconstpointer  data)
+
 {
-  g_autoptr(WaybillTrackingReply) first = NULL;
-  g_autoptr(WaybillTrackingReply) second = NULL;
-  const FakeRequest *request;
-
-  fake_response_fixture (fake_carrier_server_queue (f->server, NUMBER_PATH, 200),
-                         "usps/3-in-transit.json");
-  fake_response_fixture (fake_carrier_server_queue (f->server, NUMBER_PATH, 200),
-                         "usps/4-out-for-delivery.json");
-
-  first = fake_track_one (f->tracker, NUMBER);
-  g_assert_nonnull (first->result);
-
-  fake_carrier_server_expire_tokens (f->server, "usps");
-  second = fake_track_one (f->tracker, NUMBER);
-  g_assert_nonnull (second->result);
-  g_assert_cmpint (second->result->status, ==, WAYBILL_STATUS_OUT_FOR_DELIVERY);
-
-  g_assert_cmpuint (fake_carrier_server_count (f->server, TOKEN_PATH), ==, 2);
-  g_assert_cmpuint (fake_carrier_server_count (f->server, TRACK_PATH), ==, 3);
-  g_assert_false (fake_carrier_server_get_request (f->server, 2)->authorized);
-  request = fake_carrier_server_get_last_request (f->server, TRACK_PATH);
-  g_assert_true (request->authorized);
-  g_assert_cmpstr (soup_message_headers_get_one (request->headers, "Authorization"), ==,
-                   "Bearer usps-token-2");
+  tracker_check_token_renewed (f, &api);
 }
 
 static void
 test_token_expiry (Fixture       *f,
                    gconstpointer  data)
+
 {
-  g_autoptr(WaybillTrackingReply) first = NULL;
-  g_autoptr(WaybillTrackingReply) second = NULL;
-  gint64 fetched;
-
-  /* USPS sends expires_in as a string; one of 2 seconds is renewed after 1. */
-  fake_carrier_server_set_token_expires_in (f->server, "usps", "\"2\"");
-  fake_response_fixture (fake_carrier_server_queue (f->server, NUMBER_PATH, 200),
-                         "usps/3-in-transit.json");
-  fake_response_fixture (fake_carrier_server_queue (f->server, NUMBER_PATH, 200),
-                         "usps/4-out-for-delivery.json");
-
-  first = fake_track_one (f->tracker, NUMBER);
-  fetched = g_get_monotonic_time () / G_USEC_PER_SEC;
-  g_assert_nonnull (first->result);
-  while (g_get_monotonic_time () / G_USEC_PER_SEC <= fetched)
-    g_usleep (20 * 1000);
-
-  second = fake_track_one (f->tracker, NUMBER);
-  g_assert_nonnull (second->result);
-  g_assert_cmpuint (fake_carrier_server_count (f->server, TOKEN_PATH), ==, 2);
-  g_assert_cmpuint (fake_carrier_server_count (f->server, TRACK_PATH), ==, 2);
-  g_assert_true (fake_carrier_server_get_last_request (f->server, TRACK_PATH)->authorized);
+  /* USPS sends expires_in as a string. */
+  tracker_check_token_expiry (f, &api, "\"2\"");
 }
 
 static void
 test_token_rejected_twice (Fixture       *f,
                            gconstpointer  data)
 {
-  g_autoptr(WaybillTrackingReply) reply = NULL;
   g_autoptr(WaybillTrackingReply) forbidden = NULL;
 
-  fake_response_fixture (fake_carrier_server_queue (f->server, NUMBER_PATH, 401),
-                         "usps/error-401.json");
-  fake_response_fixture (fake_carrier_server_queue (f->server, NUMBER_PATH, 401),
-                         "usps/error-401.json");
-  reply = fake_track_one (f->tracker, NUMBER);
-  fake_assert_error (reply, WAYBILL_TRACKER_ERROR_AUTH);
-  g_assert_cmpuint (fake_carrier_server_count (f->server, TOKEN_PATH), ==, 2);
-  g_assert_cmpuint (fake_carrier_server_count (f->server, TRACK_PATH), ==, 2);
+  tracker_check_token_rejected_twice (f, &api);
 
   /* 403: no renewal. */
   fake_response_json (fake_carrier_server_queue (f->server, NUMBER_PATH, 403),

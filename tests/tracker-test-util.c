@@ -185,3 +185,83 @@ tracker_assert_all_rate_limited (GPtrArray *replies,
       g_assert_nonnull (strstr (reply->error->message, wait));
     }
 }
+
+static void
+queue_progress (TrackerFixture        *f,
+                const TrackerOAuthApi *api)
+{
+  fake_response_fixture (fake_carrier_server_queue (f->server, api->number_path, 200),
+                         api->in_transit);
+  fake_response_fixture (fake_carrier_server_queue (f->server, api->number_path, 200),
+                         api->out_for_delivery);
+}
+
+/* The carrier drops the token early: a 401, a new token, one retry, which
+ * carries the new token. */
+void
+tracker_check_token_renewed (TrackerFixture        *f,
+                             const TrackerOAuthApi *api)
+{
+  g_autoptr(WaybillTrackingReply) first = NULL;
+  g_autoptr(WaybillTrackingReply) second = NULL;
+  g_autofree char *bearer = g_strdup_printf ("Bearer %s-token-2", api->carrier);
+  const FakeRequest *request;
+
+  queue_progress (f, api);
+  first = fake_track_one (f->tracker, api->number);
+  g_assert_nonnull (first->result);
+
+  fake_carrier_server_expire_tokens (f->server, api->carrier);
+  second = fake_track_one (f->tracker, api->number);
+  g_assert_nonnull (second->result);
+  g_assert_cmpint (second->result->status, ==, WAYBILL_STATUS_OUT_FOR_DELIVERY);
+
+  g_assert_cmpuint (fake_carrier_server_count (f->server, api->token_path), ==, 2);
+  g_assert_cmpuint (fake_carrier_server_count (f->server, api->track_path), ==, 3);
+  g_assert_false (fake_carrier_server_get_request (f->server, 2)->authorized);
+  request = fake_carrier_server_get_last_request (f->server, api->track_path);
+  g_assert_true (request->authorized);
+  g_assert_cmpstr (soup_message_headers_get_one (request->headers, "Authorization"), ==, bearer);
+}
+
+/* A token that lives 2 seconds (expires_in as the carrier writes it) is
+ * renewed after 1, before the carrier would refuse it. */
+void
+tracker_check_token_expiry (TrackerFixture        *f,
+                            const TrackerOAuthApi *api,
+                            const char            *expires_in)
+{
+  g_autoptr(WaybillTrackingReply) first = NULL;
+  g_autoptr(WaybillTrackingReply) second = NULL;
+  gint64 fetched;
+
+  fake_carrier_server_set_token_expires_in (f->server, api->carrier, expires_in);
+  queue_progress (f, api);
+
+  first = fake_track_one (f->tracker, api->number);
+  fetched = g_get_monotonic_time () / G_USEC_PER_SEC;
+  g_assert_nonnull (first->result);
+  while (g_get_monotonic_time () / G_USEC_PER_SEC <= fetched)
+    g_usleep (20 * 1000);
+
+  second = fake_track_one (f->tracker, api->number);
+  g_assert_nonnull (second->result);
+  g_assert_cmpuint (fake_carrier_server_count (f->server, api->token_path), ==, 2);
+  g_assert_cmpuint (fake_carrier_server_count (f->server, api->track_path), ==, 2);
+  g_assert_true (fake_carrier_server_get_last_request (f->server, api->track_path)->authorized);
+}
+
+/* Valid tokens, refused all the same: renewed once, not forever. */
+void
+tracker_check_token_rejected_twice (TrackerFixture        *f,
+                                    const TrackerOAuthApi *api)
+{
+  g_autoptr(WaybillTrackingReply) reply = NULL;
+
+  fake_response_fixture (fake_carrier_server_queue (f->server, api->number_path, 401), api->rejected);
+  fake_response_fixture (fake_carrier_server_queue (f->server, api->number_path, 401), api->rejected);
+  reply = fake_track_one (f->tracker, api->number);
+  fake_assert_error (reply, WAYBILL_TRACKER_ERROR_AUTH);
+  g_assert_cmpuint (fake_carrier_server_count (f->server, api->token_path), ==, 2);
+  g_assert_cmpuint (fake_carrier_server_count (f->server, api->track_path), ==, 2);
+}

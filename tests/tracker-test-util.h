@@ -53,4 +53,25 @@ void                  tracker_check_cancelled      (TrackerFixture     *f,
 void                  tracker_assert_all_rate_limited (GPtrArray *replies,
                                                        guint      retry_after_seconds);
 
+/* A carrier whose API takes an OAuth token (UPS, FedEx, USPS). */
+typedef struct
+{
+  const char *carrier;          /* its name on the fake server: "ups" */
+  const char *token_path;
+  const char *track_path;       /* every tracking request's path starts so */
+  const char *number_path;      /* where the answers about number are queued */
+  const char *number;
+  const char *in_transit;       /* number's fixtures: in transit, */
+  const char *out_for_delivery; /* then out for delivery */
+  const char *rejected;         /* the API's body of a 401 */
+} TrackerOAuthApi;
+
+void                  tracker_check_token_renewed        (TrackerFixture        *f,
+                                                          const TrackerOAuthApi *api);
+void                  tracker_check_token_expiry         (TrackerFixture        *f,
+                                                          const TrackerOAuthApi *api,
+                                                          const char            *expires_in);
+void                  tracker_check_token_rejected_twice (TrackerFixture        *f,
+                                                          const TrackerOAuthApi *api);
+
 G_END_DECLS
