@@ -749,28 +749,14 @@ test_bad_response (Fixture       *f,
     "{\"code\":-2,\"data\":{}}",
     "{\"code\":0,\"data\":{\"accepted\":[{\"number\":\"" UPS "\",\"track_info\":{\"latest_",
   };
-  g_autoptr(WaybillTrackingReply) page = NULL;
 
-  fake_response_body (fake_carrier_server_queue (f->server, INFO_PATH, 200), "text/html",
-                      html, strlen (html));
-  page = fake_track_one (f->tracker, UPS);
-  fake_assert_error (page, WAYBILL_TRACKER_ERROR_BAD_RESPONSE);
-  g_assert_nonnull (strstr (page->error->message, "web page"));
-
-  for (guint i = 0; i < G_N_ELEMENTS (bodies); i++)
-    {
-      g_autoptr(WaybillTrackingReply) reply = NULL;
-
-      fake_response_json (fake_carrier_server_queue (f->server, INFO_PATH, 200), bodies[i]);
-      reply = fake_track_one (f->tracker, UPS);
-      fake_assert_error (reply, WAYBILL_TRACKER_ERROR_BAD_RESPONSE);
-    }
+  tracker_check_web_page (f, INFO_PATH, UPS, html);
+  tracker_check_bad_bodies (f, INFO_PATH, UPS, bodies, G_N_ELEMENTS (bodies));
 }
 
 static void
 test_truncated (Fixture       *f,
                 gconstpointer  data)
-
 {
   g_autoptr(WaybillTrackingReply) reply = NULL;
 
@@ -780,7 +766,6 @@ test_truncated (Fixture       *f,
 static void
 test_timeout (Fixture       *f,
               gconstpointer  data)
-
 {
   g_autoptr(WaybillTrackingReply) reply = NULL;
 
@@ -790,7 +775,6 @@ test_timeout (Fixture       *f,
 static void
 test_refused (Fixture       *f,
               gconstpointer  data)
-
 {
   tracker_check_refused (f, UPS);
 }
@@ -798,7 +782,6 @@ test_refused (Fixture       *f,
 static void
 test_cancel (Fixture       *f,
              gconstpointer  data)
-
 {
   const char *numbers[] = { UPS, NULL };
 

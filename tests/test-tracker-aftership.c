@@ -786,24 +786,11 @@ test_bad_response (Fixture       *f,
     "{\"meta\":{\"code\":4000,\"type\":\"BadRequest\",\"message\":\"?\"},\"data\":{}}",
     "",
   };
-  g_autoptr(WaybillTrackingReply) page = NULL;
   g_autoptr(WaybillTrackingReply) no_id = NULL;
   g_autoptr(WaybillTrackingReply) not_a_tracking = NULL;
 
-  fake_response_body (fake_carrier_server_queue (f->server, PATH, 200), "text/html",
-                      html, strlen (html));
-  page = fake_track_one (f->tracker, ROYAL_MAIL);
-  fake_assert_error (page, WAYBILL_TRACKER_ERROR_BAD_RESPONSE);
-  g_assert_nonnull (strstr (page->error->message, "web page"));
-
-  for (guint i = 0; i < G_N_ELEMENTS (bodies); i++)
-    {
-      g_autoptr(WaybillTrackingReply) reply = NULL;
-
-      fake_response_json (fake_carrier_server_queue (f->server, PATH, 200), bodies[i]);
-      reply = fake_track_one (f->tracker, ROYAL_MAIL);
-      fake_assert_error (reply, WAYBILL_TRACKER_ERROR_BAD_RESPONSE);
-    }
+  tracker_check_web_page (f, PATH, ROYAL_MAIL, html);
+  tracker_check_bad_bodies (f, PATH, ROYAL_MAIL, bodies, G_N_ELEMENTS (bodies));
 
   /* A create that gives no id to read. */
   fake_response_fixture (fake_carrier_server_queue (f->server, PATH, 200), "aftership/list-empty.json");
@@ -824,7 +811,6 @@ test_bad_response (Fixture       *f,
 static void
 test_truncated (Fixture       *f,
                 gconstpointer  data)
-
 {
   g_autoptr(WaybillTrackingReply) reply = NULL;
 
@@ -858,7 +844,6 @@ test_timeout (Fixture       *f,
 static void
 test_refused (Fixture       *f,
               gconstpointer  data)
-
 {
   tracker_check_refused (f, ROYAL_MAIL);
 }
@@ -866,7 +851,6 @@ test_refused (Fixture       *f,
 static void
 test_cancel (Fixture       *f,
              gconstpointer  data)
-
 {
   const char *numbers[] = { GLS, NULL };
 

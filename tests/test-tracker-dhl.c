@@ -488,26 +488,12 @@ test_bad_response (Fixture       *f,
     "{\"shipments\":[{\"id\":\"" PAKET "\",\"status\":{\"statusCode\":",
     "",
   };
-  g_autoptr(WaybillTrackingReply) page = NULL;
   g_autoptr(WaybillTrackingReply) teapot = NULL;
   g_autoptr(WaybillTrackingReply) deep = NULL;
   g_autoptr(GString) nested = g_string_new (NULL);
 
-  fake_response_body (fake_carrier_server_queue (f->server, PATH, 200), "text/html",
-                      html, strlen (html));
-  page = fake_track_one (f->tracker, PAKET);
-  fake_assert_error (page, WAYBILL_TRACKER_ERROR_BAD_RESPONSE);
-  g_assert_cmpstr (waybill_tracker_error_kind (page->error), ==, "bad_response");
-  g_assert_nonnull (strstr (page->error->message, "web page"));
-
-  for (guint i = 0; i < G_N_ELEMENTS (bodies); i++)
-    {
-      g_autoptr(WaybillTrackingReply) reply = NULL;
-
-      fake_response_json (fake_carrier_server_queue (f->server, PATH, 200), bodies[i]);
-      reply = fake_track_one (f->tracker, PAKET);
-      fake_assert_error (reply, WAYBILL_TRACKER_ERROR_BAD_RESPONSE);
-    }
+  tracker_check_web_page (f, PATH, PAKET, html);
+  tracker_check_bad_bodies (f, PATH, PAKET, bodies, G_N_ELEMENTS (bodies));
 
   fake_response_json (fake_carrier_server_queue (f->server, PATH, 418), "{}");
   teapot = fake_track_one (f->tracker, PAKET);
@@ -525,7 +511,6 @@ test_bad_response (Fixture       *f,
 static void
 test_truncated (Fixture       *f,
                 gconstpointer  data)
-
 {
   g_autoptr(WaybillTrackingReply) reply = NULL;
 
@@ -577,7 +562,6 @@ test_chunked_ok (Fixture       *f,
 static void
 test_timeout (Fixture       *f,
               gconstpointer  data)
-
 {
   g_autoptr(WaybillTrackingReply) reply = NULL;
 
@@ -587,7 +571,6 @@ test_timeout (Fixture       *f,
 static void
 test_refused (Fixture       *f,
               gconstpointer  data)
-
 {
   tracker_check_refused (f, PAKET);
 }
@@ -595,7 +578,6 @@ test_refused (Fixture       *f,
 static void
 test_cancel (Fixture       *f,
              gconstpointer  data)
-
 {
   const char *numbers[] = { PAKET, EXPRESS, NULL };
 

@@ -634,7 +634,6 @@ test_big_batch (Fixture       *f,
 static void
 test_token_renewed (Fixture       *f,
                     gconstpointer  data)
-
 {
   /* FedEx drops the token early: 401, a new token, one retry. */
   tracker_check_token_renewed (f, &api);
@@ -643,7 +642,6 @@ test_token_renewed (Fixture       *f,
 static void
 test_token_expiry (Fixture       *f,
                    gconstpointer  data)
-
 {
   /* FedEx sends expires_in as a number. */
   tracker_check_token_expiry (f, &api, "2");
@@ -652,7 +650,6 @@ test_token_expiry (Fixture       *f,
 static void
 test_token_rejected_twice (Fixture       *f,
                            gconstpointer  data)
-
 {
   tracker_check_token_rejected_twice (f, &api);
 }
@@ -835,21 +832,13 @@ test_bad_response (Fixture       *f,
     "{\"transactionId\":\"t\",\"output\":{\"completeTrackResults\":[{\"trackingNumber\":",
   };
 
-  for (guint i = 0; i < G_N_ELEMENTS (bodies); i++)
-    {
-      g_autoptr(WaybillTrackingReply) reply = NULL;
-
-      fake_response_body (fake_carrier_server_queue (f->server, TRACK_PATH, 200),
-                          i == 0 ? "text/html" : "application/json", bodies[i], strlen (bodies[i]));
-      reply = fake_track_one (f->tracker, NUMBER);
-      fake_assert_error (reply, WAYBILL_TRACKER_ERROR_BAD_RESPONSE);
-    }
+  tracker_check_web_page (f, TRACK_PATH, NUMBER, bodies[0]);
+  tracker_check_bad_bodies (f, TRACK_PATH, NUMBER, bodies + 1, G_N_ELEMENTS (bodies) - 1);
 }
 
 static void
 test_truncated (Fixture       *f,
                 gconstpointer  data)
-
 {
   g_autoptr(WaybillTrackingReply) reply = NULL;
 
@@ -907,7 +896,6 @@ test_timeout (Fixture       *f,
 static void
 test_refused (Fixture       *f,
               gconstpointer  data)
-
 {
   tracker_check_refused (f, NUMBER);
 }

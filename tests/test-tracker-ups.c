@@ -365,7 +365,6 @@ test_not_found (Fixture       *f,
 static void
 test_token_renewed (Fixture       *f,
                     gconstpointer  data)
-
 {
   /* The token expires early on UPS's side: 401, a new token, one retry. */
   tracker_check_token_renewed (f, &api);
@@ -374,7 +373,6 @@ test_token_renewed (Fixture       *f,
 static void
 test_token_rejected_twice (Fixture       *f,
                            gconstpointer  data)
-
 {
   tracker_check_token_rejected_twice (f, &api);
 }
@@ -481,21 +479,13 @@ test_bad_response (Fixture       *f,
     "{\"trackResponse\":",
   };
 
-  for (guint i = 0; i < G_N_ELEMENTS (bodies); i++)
-    {
-      g_autoptr(WaybillTrackingReply) reply = NULL;
-
-      fake_response_body (fake_carrier_server_queue (f->server, NUMBER_PATH, 200),
-                          i == 0 ? "text/html" : "application/json", bodies[i], strlen (bodies[i]));
-      reply = fake_track_one (f->tracker, NUMBER);
-      fake_assert_error (reply, WAYBILL_TRACKER_ERROR_BAD_RESPONSE);
-    }
+  tracker_check_web_page (f, NUMBER_PATH, NUMBER, bodies[0]);
+  tracker_check_bad_bodies (f, NUMBER_PATH, NUMBER, bodies + 1, G_N_ELEMENTS (bodies) - 1);
 }
 
 static void
 test_truncated (Fixture       *f,
                 gconstpointer  data)
-
 {
   g_autoptr(WaybillTrackingReply) reply = NULL;
 

@@ -563,7 +563,6 @@ test_not_found (Fixture       *f,
 static void
 test_token_renewed (Fixture       *f,
                     gconstpointer  data)
-
 {
   tracker_check_token_renewed (f, &api);
 }
@@ -571,7 +570,6 @@ test_token_renewed (Fixture       *f,
 static void
 test_token_expiry (Fixture       *f,
                    gconstpointer  data)
-
 {
   /* USPS sends expires_in as a string. */
   tracker_check_token_expiry (f, &api, "\"2\"");
@@ -697,21 +695,13 @@ test_bad_response (Fixture       *f,
     "{\"trackingNumber\":\"" NUMBER "\",\"status\":",
   };
 
-  for (guint i = 0; i < G_N_ELEMENTS (bodies); i++)
-    {
-      g_autoptr(WaybillTrackingReply) reply = NULL;
-
-      fake_response_body (fake_carrier_server_queue (f->server, NUMBER_PATH, 200),
-                          i == 0 ? "text/html" : "application/json", bodies[i], strlen (bodies[i]));
-      reply = fake_track_one (f->tracker, NUMBER);
-      fake_assert_error (reply, WAYBILL_TRACKER_ERROR_BAD_RESPONSE);
-    }
+  tracker_check_web_page (f, NUMBER_PATH, NUMBER, bodies[0]);
+  tracker_check_bad_bodies (f, NUMBER_PATH, NUMBER, bodies + 1, G_N_ELEMENTS (bodies) - 1);
 }
 
 static void
 test_truncated (Fixture       *f,
                 gconstpointer  data)
-
 {
   g_autoptr(WaybillTrackingReply) reply = NULL;
 
@@ -737,7 +727,6 @@ test_timeout (Fixture       *f,
 static void
 test_refused (Fixture       *f,
               gconstpointer  data)
-
 {
   tracker_check_refused (f, NUMBER);
 }

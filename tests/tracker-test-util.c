@@ -132,6 +132,43 @@ tracker_track_truncated (TrackerFixture *f,
   return reply;
 }
 
+/* The API at path answers with a web page (a proxy's or a login's) in place
+ * of JSON: a bad response that says so. */
+void
+tracker_check_web_page (TrackerFixture *f,
+                        const char     *path,
+                        const char     *number,
+                        const char     *html)
+{
+  g_autoptr(WaybillTrackingReply) reply = NULL;
+
+  fake_response_body (fake_carrier_server_queue (f->server, path, 200), "text/html",
+                      html, strlen (html));
+  reply = fake_track_one (f->tracker, number);
+  fake_assert_error (reply, WAYBILL_TRACKER_ERROR_BAD_RESPONSE);
+  g_assert_cmpstr (waybill_tracker_error_kind (reply->error), ==, "bad_response");
+  g_assert_nonnull (strstr (reply->error->message, "web page"));
+}
+
+/* Each of bodies, served as JSON by the API at path, is a bad response. */
+void
+tracker_check_bad_bodies (TrackerFixture     *f,
+                          const char         *path,
+                          const char         *number,
+                          const char * const *bodies,
+                          gsize               n_bodies)
+{
+  for (gsize i = 0; i < n_bodies; i++)
+    {
+      g_autoptr(WaybillTrackingReply) reply = NULL;
+
+      fake_response_body (fake_carrier_server_queue (f->server, path, 200), "application/json",
+                          bodies[i], strlen (bodies[i]));
+      reply = fake_track_one (f->tracker, number);
+      fake_assert_error (reply, WAYBILL_TRACKER_ERROR_BAD_RESPONSE);
+    }
+}
+
 /* Nothing listens where the tracker is pointed: a network error naming the
  * carrier. */
 void

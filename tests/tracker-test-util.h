@@ -48,6 +48,15 @@ WaybillTrackingReply *tracker_track_truncated      (TrackerFixture *f,
                                                     const char     *number);
 void                  tracker_check_refused        (TrackerFixture *f,
                                                     const char     *number);
+void                  tracker_check_web_page       (TrackerFixture *f,
+                                                    const char     *path,
+                                                    const char     *number,
+                                                    const char     *html);
+void                  tracker_check_bad_bodies     (TrackerFixture     *f,
+                                                    const char         *path,
+                                                    const char         *number,
+                                                    const char * const *bodies,
+                                                    gsize               n_bodies);
 void                  tracker_check_cancelled      (TrackerFixture     *f,
                                                     const char * const *numbers);
 void                  tracker_assert_all_rate_limited (GPtrArray *replies,
