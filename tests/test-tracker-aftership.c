@@ -672,21 +672,8 @@ test_not_configured (Fixture       *f,
                      gconstpointer  data)
 {
   const char *numbers[] = { ROYAL_MAIL, DPD, NULL };
-  g_autoptr(GPtrArray) replies = NULL;
-  g_autoptr(GError) error = NULL;
 
-  waybill_tracker_set_credentials (f->tracker, NULL);
-  replies = fake_track (f->tracker, numbers, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (fake_carrier_server_get_n_requests (f->server), ==, 0);
-  for (guint i = 0; i < replies->len; i++)
-    {
-      WaybillTrackingReply *reply = g_ptr_array_index (replies, i);
-
-      fake_assert_error (reply, WAYBILL_TRACKER_ERROR_NOT_CONFIGURED);
-      g_assert_cmpstr (reply->error->message, ==,
-                       "AfterShip is not set up; add the AfterShip API key in Preferences");
-    }
+  tracker_check_not_configured (f, NULL, numbers, "API key");
 }
 
 static void

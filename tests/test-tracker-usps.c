@@ -615,14 +615,9 @@ test_not_configured (Fixture       *f,
                      gconstpointer  data)
 {
   g_autoptr(WaybillCredentials) half = waybill_credentials_new (NULL, NULL, FAKE_USPS_CLIENT_SECRET);
-  g_autoptr(WaybillTrackingReply) reply = NULL;
+  const char *numbers[] = { NUMBER, NULL };
 
-  waybill_tracker_set_credentials (f->tracker, half);
-  reply = fake_track_one (f->tracker, NUMBER);
-  fake_assert_error (reply, WAYBILL_TRACKER_ERROR_NOT_CONFIGURED);
-  g_assert_cmpstr (reply->error->message, ==,
-                   "USPS is not set up; add the USPS client ID and secret in Preferences");
-  g_assert_cmpuint (fake_carrier_server_get_n_requests (f->server), ==, 0);
+  tracker_check_not_configured (f, half, numbers, "client ID and secret");
 }
 
 static void

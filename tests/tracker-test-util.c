@@ -169,6 +169,37 @@ tracker_check_bad_bodies (TrackerFixture     *f,
     }
 }
 
+/* With credentials (NULL or some missing) the tracker is not set up: every
+ * number is answered so, naming what is missing, and nothing is asked. */
+void
+tracker_check_not_configured (TrackerFixture     *f,
+                              WaybillCredentials *credentials,
+                              const char * const *numbers,
+                              const char         *missing)
+{
+  const char *name = waybill_tracker_get_name (f->tracker);
+  g_autofree char *expected = g_strdup_printf ("%s is not set up; add the %s %s in Preferences",
+                                               name, name, missing);
+  g_autoptr(GPtrArray) replies = NULL;
+  g_autoptr(GError) error = NULL;
+
+  waybill_tracker_set_credentials (f->tracker, credentials);
+  g_assert_false (waybill_tracker_is_configured (f->tracker));
+
+  replies = fake_track (f->tracker, numbers, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (replies->len, ==, g_strv_length ((char **) numbers));
+  g_assert_cmpuint (fake_carrier_server_get_n_requests (f->server), ==, 0);
+  for (guint i = 0; i < replies->len; i++)
+    {
+      WaybillTrackingReply *reply = g_ptr_array_index (replies, i);
+
+      fake_assert_error (reply, WAYBILL_TRACKER_ERROR_NOT_CONFIGURED);
+      g_assert_cmpstr (waybill_tracker_error_kind (reply->error), ==, "not_configured");
+      g_assert_cmpstr (reply->error->message, ==, expected);
+    }
+}
+
 /* Nothing listens where the tracker is pointed: a network error naming the
  * carrier. */
 void

@@ -57,6 +57,10 @@ void                  tracker_check_bad_bodies     (TrackerFixture     *f,
                                                     const char         *number,
                                                     const char * const *bodies,
                                                     gsize               n_bodies);
+void                  tracker_check_not_configured (TrackerFixture     *f,
+                                                    WaybillCredentials *credentials,
+                                                    const char * const *numbers,
+                                                    const char         *missing);
 void                  tracker_check_cancelled      (TrackerFixture     *f,
                                                     const char * const *numbers);
 void                  tracker_assert_all_rate_limited (GPtrArray *replies,
