@@ -687,7 +687,6 @@ test_unavailable (Fixture       *f,
 {
   static const char page[] = "<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>";
   g_autoptr(WaybillTrackingReply) broken = NULL;
-  g_autoptr(WaybillTrackingReply) down = NULL;
   g_autoptr(WaybillTrackingReply) quota = NULL;
   g_autoptr(WaybillTrackingReply) internal = NULL;
 
@@ -696,12 +695,7 @@ test_unavailable (Fixture       *f,
   fake_assert_error (broken, WAYBILL_TRACKER_ERROR_UNAVAILABLE);
   g_assert_nonnull (strstr (broken->error->message, "HTTP 500"));
 
-  fake_response_header (fake_response_body (fake_carrier_server_queue (f->server, INFO_PATH, 503),
-                                            "text/html", page, strlen (page)),
-                        "Retry-After", "90");
-  down = fake_track_one (f->tracker, UPS);
-  fake_assert_error (down, WAYBILL_TRACKER_ERROR_UNAVAILABLE);
-  g_assert_cmpuint (down->retry_after_seconds, ==, 90);
+  tracker_check_down_page (f, INFO_PATH, UPS, 503, page, 90);
 
   fake_response_fixture (fake_carrier_server_queue (f->server, INFO_PATH, 200), "17track/error-quota.json");
   quota = fake_track_one (f->tracker, UPS);

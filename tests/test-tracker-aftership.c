@@ -732,7 +732,6 @@ test_unavailable (Fixture       *f,
                   gconstpointer  data)
 {
   g_autoptr(WaybillTrackingReply) broken = NULL;
-  g_autoptr(WaybillTrackingReply) down = NULL;
   g_autoptr(WaybillTrackingReply) envelope = NULL;
   static const char page[] = "<html><body><h1>502 Bad Gateway</h1></body></html>";
 
@@ -741,12 +740,7 @@ test_unavailable (Fixture       *f,
   fake_assert_error (broken, WAYBILL_TRACKER_ERROR_UNAVAILABLE);
   g_assert_nonnull (strstr (broken->error->message, "HTTP 500"));
 
-  fake_response_header (fake_response_body (fake_carrier_server_queue (f->server, PATH, 502),
-                                            "text/html", page, strlen (page)),
-                        "Retry-After", "60");
-  down = fake_track_one (f->tracker, ROYAL_MAIL);
-  fake_assert_error (down, WAYBILL_TRACKER_ERROR_UNAVAILABLE);
-  g_assert_cmpuint (down->retry_after_seconds, ==, 60);
+  tracker_check_down_page (f, PATH, ROYAL_MAIL, 502, page, 60);
 
   /* An error envelope behind HTTP 200. */
   fake_response_json (fake_carrier_server_queue (f->server, PATH, 200),

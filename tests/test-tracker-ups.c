@@ -444,13 +444,9 @@ test_unavailable (Fixture       *f,
                   gconstpointer  data)
 {
   static const char page[] = "<html><head><title>503 Service Temporarily Unavailable</title></head></html>";
-  g_autoptr(WaybillTrackingReply) down = NULL;
   g_autoptr(WaybillTrackingReply) token_down = NULL;
 
-  fake_response_body (fake_carrier_server_queue (f->server, NUMBER_PATH, 503), "text/html",
-                      page, strlen (page));
-  down = fake_track_one (f->tracker, NUMBER);
-  fake_assert_error (down, WAYBILL_TRACKER_ERROR_UNAVAILABLE);
+  tracker_check_down_page (f, NUMBER_PATH, NUMBER, 503, page, 0);
 
   /* The token expired, and the token endpoint is down. */
   fake_carrier_server_expire_tokens (f->server, "ups");

@@ -661,7 +661,6 @@ test_unavailable (Fixture       *f,
 {
   static const char page[] = "<html><body><h1>500 Internal Server Error</h1></body></html>";
   g_autoptr(WaybillTrackingReply) down = NULL;
-  g_autoptr(WaybillTrackingReply) broken = NULL;
 
   fake_response_header (fake_response_fixture (fake_carrier_server_queue (f->server, NUMBER_PATH, 503),
                                                "usps/error-503.json"),
@@ -670,11 +669,7 @@ test_unavailable (Fixture       *f,
   fake_assert_error (down, WAYBILL_TRACKER_ERROR_UNAVAILABLE);
   g_assert_cmpuint (down->retry_after_seconds, ==, 120);
 
-  fake_response_body (fake_carrier_server_queue (f->server, NUMBER_PATH, 500), "text/html",
-                      page, strlen (page));
-  broken = fake_track_one (f->tracker, NUMBER);
-  fake_assert_error (broken, WAYBILL_TRACKER_ERROR_UNAVAILABLE);
-  g_assert_cmpuint (broken->retry_after_seconds, ==, 0);
+  tracker_check_down_page (f, NUMBER_PATH, NUMBER, 500, page, 0);
 }
 
 static void

@@ -200,6 +200,35 @@ tracker_check_not_configured (TrackerFixture     *f,
     }
 }
 
+/* The API at path is down behind a proxy: its error page (HTTP status),
+ * with Retry-After unless retry_after_seconds is 0. The carrier is
+ * unavailable, for that long. */
+void
+tracker_check_down_page (TrackerFixture *f,
+                         const char     *path,
+                         const char     *number,
+                         guint           status,
+                         const char     *html,
+                         guint           retry_after_seconds)
+{
+  g_autoptr(WaybillTrackingReply) reply = NULL;
+  g_autofree char *code = g_strdup_printf ("HTTP %u", status);
+  FakeResponse *response = fake_carrier_server_queue (f->server, path, status);
+
+  fake_response_body (response, "text/html", html, strlen (html));
+  if (retry_after_seconds > 0)
+    {
+      g_autofree char *seconds = g_strdup_printf ("%u", retry_after_seconds);
+
+      fake_response_header (response, "Retry-After", seconds);
+    }
+  reply = fake_track_one (f->tracker, number);
+  fake_assert_error (reply, WAYBILL_TRACKER_ERROR_UNAVAILABLE);
+  g_assert_cmpstr (waybill_tracker_error_kind (reply->error), ==, "unavailable");
+  g_assert_nonnull (strstr (reply->error->message, code));
+  g_assert_cmpuint (reply->retry_after_seconds, ==, retry_after_seconds);
+}
+
 /* Nothing listens where the tracker is pointed: a network error naming the
  * carrier. */
 void

@@ -61,6 +61,12 @@ void                  tracker_check_not_configured (TrackerFixture     *f,
                                                     WaybillCredentials *credentials,
                                                     const char * const *numbers,
                                                     const char         *missing);
+void                  tracker_check_down_page      (TrackerFixture *f,
+                                                    const char     *path,
+                                                    const char     *number,
+                                                    guint           status,
+                                                    const char     *html,
+                                                    guint           retry_after_seconds);
 void                  tracker_check_cancelled      (TrackerFixture     *f,
                                                     const char * const *numbers);
 void                  tracker_assert_all_rate_limited (GPtrArray *replies,
