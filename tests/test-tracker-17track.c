@@ -427,7 +427,7 @@ test_times (Fixture       *f,
   fake_response_json (fake_carrier_server_queue (f->server, INFO_PATH, 200), json);
   with_offset = fake_track_one (f->tracker, UNKNOWN);
   tracker_assert_time (waybill_tracking_event_get_time (tracker_event_at (with_offset->result, 0)),
-               "2024-05-06 07:08:09 +0200");
+                       "2024-05-06 07:08:09 +0200");
 
   g_free (json);
   json = build_answer ("InTransit", "InTransit_Other", "Sorted", "2024-05-06T07:08:09",

@@ -191,7 +191,7 @@ test_lifecycle (Fixture       *f,
           g_assert_cmpstr (waybill_tracking_event_get_location (tracker_event_at (result, 0)), ==,
                            "38118, US");
           tracker_assert_time (waybill_tracking_event_get_time (tracker_event_at (result, 0)),
-                       "2024-06-03 14:12:00 -0500");
+                               "2024-06-03 14:12:00 -0500");
           /* An estimated date at midnight is the whole day. */
           g_assert_null (result->estimated_from);
           tracker_assert_time (result->estimated_to, "2024-06-05 23:59:59 -0600");
@@ -201,7 +201,7 @@ test_lifecycle (Fixture       *f,
           /* FedEx gave the pickup without an offset: kept as written. */
           g_assert_true (waybill_tracking_event_get_time_is_local (tracker_event_at (result, 0)));
           tracker_assert_time (waybill_tracking_event_get_time (tracker_event_at (result, 0)),
-                       "2024-06-03 19:45:00 +0000");
+                               "2024-06-03 19:45:00 +0000");
           g_assert_false (waybill_tracking_event_get_time_is_local (tracker_event_at (result, 1)));
           g_assert_cmpstr (waybill_tracking_event_get_location (tracker_event_at (result, 0)), ==,
                            "MEMPHIS, TN, US");

@@ -118,7 +118,7 @@ test_lifecycle (Fixture       *f,
           g_assert_cmpstr (waybill_tracking_event_get_location (tracker_event_at (result, 0)), ==, "US");
           /* The GMT fields, shown at the place's offset. */
           tracker_assert_time (waybill_tracking_event_get_time (tracker_event_at (result, 0)),
-                       "2024-03-11 17:45:02 -0400");
+                               "2024-03-11 17:45:02 -0400");
           g_assert_null (result->estimated_from);
           tracker_assert_time (result->estimated_to, "2024-03-14 23:59:59 +0000");
           break;
@@ -127,7 +127,7 @@ test_lifecycle (Fixture       *f,
           tracker_assert_time (result->estimated_from, "2024-03-14 12:00:00 +0000");
           tracker_assert_time (result->estimated_to, "2024-03-14 16:00:00 +0000");
           tracker_assert_time (waybill_tracking_event_get_time (tracker_event_at (result, 1)),
-                       "2024-03-13 22:17:00 -0500");
+                               "2024-03-13 22:17:00 -0500");
           break;
 
         case WAYBILL_STATUS_DELIVERED:

@@ -143,7 +143,7 @@ test_lifecycle (Fixture       *f,
           g_assert_cmpstr (waybill_tracking_event_get_location (tracker_event_at (result, 0)), ==,
                            "ATLANTA, GA 30301");
           tracker_assert_time (waybill_tracking_event_get_time (tracker_event_at (result, 0)),
-                       "2024-11-18 10:02:41 -0500");
+                               "2024-11-18 10:02:41 -0500");
           /* An expected day without a time: by its end. */
           g_assert_null (result->estimated_from);
           tracker_assert_time (result->estimated_to, "2024-11-21 23:59:59 +0000");
