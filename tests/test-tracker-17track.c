@@ -780,14 +780,11 @@ test_parse_directly (void)
 {
   const char *numbers[] = { UPS, UNKNOWN, CHINA_POST, NULL };
   g_autoptr(WaybillTracker) tracker = waybill_tracker_17track_new (NULL);
-  g_autofree char *json = NULL;
   g_autoptr(GBytes) body = NULL;
   g_autoptr(GPtrArray) replies = NULL;
   WaybillTrackingReply *reply;
-  gsize length;
 
-  json = fake_load_fixture ("17track/batch.json", &length);
-  body = g_bytes_new (json, length);
+  body = tracker_fixture_bytes ("17track/batch.json");
   replies = waybill_tracker_17track_parse_response (WAYBILL_TRACKER_17TRACK (tracker), numbers,
                                                     200, body);
   g_assert_cmpuint (replies->len, ==, 3);

@@ -567,13 +567,10 @@ static void
 test_parse_directly (void)
 {
   g_autoptr(WaybillTracker) tracker = waybill_tracker_dhl_new (NULL);
-  g_autofree char *json = NULL;
   g_autoptr(GBytes) body = NULL;
   g_autoptr(WaybillTrackingReply) reply = NULL;
-  gsize length;
 
-  json = fake_load_fixture ("dhl/express-delivered.json", &length);
-  body = g_bytes_new (json, length);
+  body = tracker_fixture_bytes ("dhl/express-delivered.json");
   reply = waybill_tracker_dhl_parse_response (WAYBILL_TRACKER_DHL (tracker), EXPRESS, 200, body);
   g_assert_nonnull (reply->result);
   g_assert_cmpuint (reply->result->events->len, ==, 7);

@@ -900,14 +900,11 @@ test_parse_directly (void)
 {
   const char *numbers[] = { UNKNOWN, NUMBER, NULL };
   g_autoptr(WaybillTracker) tracker = waybill_tracker_fedex_new (NULL);
-  g_autofree char *json = NULL;
   g_autoptr(GBytes) body = NULL;
   g_autoptr(GPtrArray) replies = NULL;
-  gsize length;
 
   /* Asked in another order than the answer gives them. */
-  json = fake_load_fixture ("fedex/batch-with-unknown.json", &length);
-  body = g_bytes_new (json, length);
+  body = tracker_fixture_bytes ("fedex/batch-with-unknown.json");
   replies = waybill_tracker_fedex_parse_response (WAYBILL_TRACKER_FEDEX (tracker), numbers, 200,
                                                   body);
   g_assert_cmpuint (replies->len, ==, 2);

@@ -725,13 +725,10 @@ static void
 test_parse_directly (void)
 {
   g_autoptr(WaybillTracker) tracker = waybill_tracker_usps_new (NULL);
-  g_autofree char *json = NULL;
   g_autoptr(GBytes) body = NULL;
   g_autoptr(WaybillTrackingReply) reply = NULL;
-  gsize length;
 
-  json = fake_load_fixture ("usps/5-delivered.json", &length);
-  body = g_bytes_new (json, length);
+  body = tracker_fixture_bytes ("usps/5-delivered.json");
   reply = waybill_tracker_usps_parse_response (WAYBILL_TRACKER_USPS (tracker), NUMBER, 200, body);
   g_assert_nonnull (reply->result);
   g_assert_cmpint (reply->result->status, ==, WAYBILL_STATUS_DELIVERED);

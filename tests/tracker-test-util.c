@@ -60,6 +60,16 @@ assert_formatted (GDateTime  *time,
   g_assert_cmpstr (text, ==, expected);
 }
 
+/* A file under tests/data/carriers as a body to parse. */
+GBytes *
+tracker_fixture_bytes (const char *name)
+{
+  gsize length;
+  char *json = fake_load_fixture (name, &length);
+
+  return g_bytes_new_take (json, length);
+}
+
 /* The time as the API wrote it: its wall clock and offset. */
 void
 tracker_assert_time (GDateTime  *time,

@@ -35,6 +35,7 @@ void                  tracker_assert_time         (GDateTime             *time,
 void                  tracker_assert_local_time   (GDateTime             *time,
                                                    const char            *expected);
 void                  tracker_assert_newest_first (WaybillTrackingResult *result);
+GBytes               *tracker_fixture_bytes       (const char            *name);
 
 /* The kinds of failure every carrier meets the same way; path is where the
  * carrier's API is asked (its own), number one it is asked about. */
