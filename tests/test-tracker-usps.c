@@ -8,7 +8,6 @@
 #include <gio/gio.h>
 #include <string.h>
 
-#include "carriers/waybill-tracker-registry.h"
 #include "carriers/waybill-tracker-usps.h"
 #include "tracker-test-util.h"
 
@@ -80,13 +79,7 @@ static void
 test_registry (Fixture       *f,
                gconstpointer  data)
 {
-  g_autoptr(WaybillTrackerRegistry) registry = waybill_tracker_registry_new (NULL);
-  WaybillTracker *tracker = waybill_tracker_registry_get (registry, "usps");
-
-  g_assert_true (WAYBILL_IS_TRACKER_USPS (tracker));
-  g_assert_true (waybill_tracker_registry_for_carrier (registry, "usps") == tracker);
-  waybill_tracker_set_credentials (tracker, NULL);
-  g_assert_false (waybill_tracker_registry_for_carrier (registry, "usps") == tracker);
+  tracker_check_registry ("usps", WAYBILL_TYPE_TRACKER_USPS);
 }
 
 static void

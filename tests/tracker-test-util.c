@@ -7,7 +7,23 @@
 
 #include <string.h>
 
+#include "carriers/waybill-tracker-registry.h"
 #include "tracker-test-util.h"
+
+/* The registry holds the carrier's own tracker (of type), which answers for
+ * the carrier while it is configured, and only then. */
+void
+tracker_check_registry (const char *carrier,
+                        GType       type)
+{
+  g_autoptr(WaybillTrackerRegistry) registry = waybill_tracker_registry_new (NULL);
+  WaybillTracker *tracker = waybill_tracker_registry_get (registry, carrier);
+
+  g_assert_true (G_TYPE_CHECK_INSTANCE_TYPE (tracker, type));
+  g_assert_true (waybill_tracker_registry_for_carrier (registry, carrier) == tracker);
+  waybill_tracker_set_credentials (tracker, NULL);
+  g_assert_false (waybill_tracker_registry_for_carrier (registry, carrier) == tracker);
+}
 
 /* The fake server, running, with every carrier's URL and credentials in the
  * environment; no tracker yet (for a test that must set the server up

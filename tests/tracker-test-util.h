@@ -73,6 +73,9 @@ void                  tracker_check_cancelled      (TrackerFixture     *f,
 void                  tracker_assert_all_rate_limited (GPtrArray *replies,
                                                        guint      retry_after_seconds);
 
+void                  tracker_check_registry       (const char *carrier,
+                                                    GType       type);
+
 /* A carrier whose API takes an OAuth token (UPS, FedEx, USPS). */
 typedef struct
 {
