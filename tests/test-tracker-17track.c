@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "carriers/waybill-tracker-17track.h"
-#include "fake-carrier-server.h"
+#include "tracker-test-util.h"
 
 #define UPS "1Z999AA10123456784"
 #define CHINA_POST "RB123456785CN"
@@ -20,58 +20,13 @@
 #define INFO_PATH "/track/v2.2/gettrackinfo"
 #define REGISTER_PATH "/track/v2.2/register"
 
-typedef struct
-{
-  FakeCarrierServer *server;
-  WaybillTracker    *tracker;
-} Fixture;
+typedef TrackerFixture Fixture;
 
 static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  f->server = fake_carrier_server_new ();
-  fake_carrier_server_setup_env (f->server);
-  f->tracker = waybill_tracker_17track_new (NULL);
-}
-
-static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
-{
-  g_assert_finalize_object (f->tracker);
-  g_assert_cmpuint (fake_carrier_server_get_n_unexpected (f->server), ==, 0);
-  fake_carrier_server_free (f->server);
-}
-
-static WaybillTrackingEvent *
-event_at (WaybillTrackingResult *result,
-          guint                  index)
-{
-  g_assert_cmpuint (index, <, result->events->len);
-
-  return g_ptr_array_index (result->events, index);
-}
-
-/* The time as the API wrote it: its wall clock and offset. */
-static void
-assert_time (GDateTime  *time,
-             const char *expected)
-{
-  g_autofree char *text = NULL;
-
-  g_assert_nonnull (time);
-  text = g_date_time_format (time, "%Y-%m-%d %H:%M:%S %z");
-  g_assert_cmpstr (text, ==, expected);
-}
-
-static void
-assert_newest_first (WaybillTrackingResult *result)
-{
-  for (guint i = 1; i < result->events->len; i++)
-    g_assert_cmpint (g_date_time_compare (waybill_tracking_event_get_time (event_at (result, i - 1)),
-                                          waybill_tracking_event_get_time (event_at (result, i))),
-                     >, 0);
+  tracker_fixture_setup (f, waybill_tracker_17track_new);
 }
 
 /* The body of a request: a JSON array of {"number", "carrier"?}, as
@@ -184,12 +139,12 @@ test_lifecycle (Fixture       *f,
       g_assert_cmpint (result->status, ==, steps[i].status);
       g_assert_cmpint (result->exception_reason, ==, WAYBILL_EXCEPTION_NONE);
       g_assert_cmpuint (result->events->len, ==, steps[i].n_events);
-      assert_newest_first (result);
+      tracker_assert_newest_first (result);
 
-      newest = event_at (result, 0);
+      newest = tracker_event_at (result, 0);
       g_assert_cmpint (waybill_tracking_event_get_status (newest), ==, steps[i].status);
       g_assert_false (waybill_tracking_event_get_time_is_local (newest));
-      assert_time (waybill_tracking_event_get_time (newest), steps[i].newest);
+      tracker_assert_time (waybill_tracking_event_get_time (newest), steps[i].newest);
 
       /* One call per lookup: the number is registered. */
       assert_items (f->server, i, INFO_PATH, UPS ":100002");
@@ -209,26 +164,26 @@ test_lifecycle (Fixture       *f,
           g_assert_cmpstr (waybill_tracking_event_get_code (newest), ==, "InTransit_PickedUp");
           g_assert_cmpstr (waybill_tracking_event_get_location (newest), ==,
                            "Atlanta, GA, United States");
-          assert_time (result->estimated_from, "2024-05-09 00:00:00 -0400");
-          assert_time (result->estimated_to, "2024-05-10 23:59:59 -0400");
+          tracker_assert_time (result->estimated_from, "2024-05-09 00:00:00 -0400");
+          tracker_assert_time (result->estimated_to, "2024-05-10 23:59:59 -0400");
           break;
 
         case WAYBILL_STATUS_IN_TRANSIT:
           g_assert_cmpstr (result->sub_status, ==, "Arrived at Facility");
-          g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, 2)), ==,
+          g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, 2)), ==,
                            WAYBILL_STATUS_PICKED_UP);
-          g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, 3)), ==,
+          g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, 3)), ==,
                            WAYBILL_STATUS_INFO_RECEIVED);
           break;
 
         case WAYBILL_STATUS_OUT_FOR_DELIVERY:
-          assert_time (result->estimated_from, "2024-05-09 12:00:00 -0400");
-          assert_time (result->estimated_to, "2024-05-09 16:00:00 -0400");
+          tracker_assert_time (result->estimated_from, "2024-05-09 12:00:00 -0400");
+          tracker_assert_time (result->estimated_to, "2024-05-09 16:00:00 -0400");
           g_assert_null (result->delivered_at);
           break;
 
         case WAYBILL_STATUS_DELIVERED:
-          assert_time (result->delivered_at, "2024-05-09 14:36:00 -0400");
+          tracker_assert_time (result->delivered_at, "2024-05-09 14:36:00 -0400");
           g_assert_null (result->signed_by);
           g_assert_null (result->estimated_from);
           g_assert_null (result->estimated_to);
@@ -236,7 +191,7 @@ test_lifecycle (Fixture       *f,
           g_assert_cmpstr (waybill_tracking_event_get_code (newest), ==, "Delivered_Other");
           g_assert_cmpstr (waybill_tracking_event_get_location (newest), ==,
                            "Brooklyn, NY, United States");
-          g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, 1)), ==,
+          g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, 1)), ==,
                            WAYBILL_STATUS_OUT_FOR_DELIVERY);
           break;
 
@@ -266,14 +221,14 @@ test_exception (Fixture       *f,
   g_assert_cmpint (result->exception_reason, ==, WAYBILL_EXCEPTION_DAMAGED);
   g_assert_cmpstr (result->sub_status, ==, "The item was damaged in transit and is being examined.");
   g_assert_cmpuint (result->events->len, ==, 4);
-  assert_newest_first (result);
-  g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, 0)), ==,
+  tracker_assert_newest_first (result);
+  g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, 0)), ==,
                    WAYBILL_STATUS_EXCEPTION);
-  g_assert_cmpstr (waybill_tracking_event_get_code (event_at (result, 0)), ==, "Exception_Damage");
-  g_assert_cmpstr (waybill_tracking_event_get_location (event_at (result, 1)), ==, "Frankfurt");
+  g_assert_cmpstr (waybill_tracking_event_get_code (tracker_event_at (result, 0)), ==, "Exception_Damage");
+  g_assert_cmpstr (waybill_tracking_event_get_location (tracker_event_at (result, 1)), ==, "Frankfurt");
   /* The origin carrier's events, at their own offset. */
-  assert_time (waybill_tracking_event_get_time (event_at (result, 3)), "2024-04-02 11:20:00 +0800");
-  g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, 3)), ==,
+  tracker_assert_time (waybill_tracking_event_get_time (tracker_event_at (result, 3)), "2024-04-02 11:20:00 +0800");
+  g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, 3)), ==,
                    WAYBILL_STATUS_PICKED_UP);
 
   /* No carrier hint: 17TRACK detects it. */
@@ -295,11 +250,11 @@ test_returned (Fixture       *f,
   g_assert_cmpint (result->status, ==, WAYBILL_STATUS_RETURNED);
   g_assert_cmpint (result->exception_reason, ==, WAYBILL_EXCEPTION_NONE);
   g_assert_cmpuint (result->events->len, ==, 4);
-  g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, 0)), ==,
+  g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, 0)), ==,
                    WAYBILL_STATUS_RETURNED);
-  g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, 1)), ==,
+  g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, 1)), ==,
                    WAYBILL_STATUS_RETURNED);
-  g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, 2)), ==,
+  g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, 2)), ==,
                    WAYBILL_STATUS_EXCEPTION);
   g_assert_null (result->delivered_at);
   g_assert_null (result->estimated_to);
@@ -471,23 +426,23 @@ test_times (Fixture       *f,
                        "2024-05-06T05:08:09Z");
   fake_response_json (fake_carrier_server_queue (f->server, INFO_PATH, 200), json);
   with_offset = fake_track_one (f->tracker, UNKNOWN);
-  assert_time (waybill_tracking_event_get_time (event_at (with_offset->result, 0)),
-               "2024-05-06 07:08:09 +0200");
+  tracker_assert_time (waybill_tracking_event_get_time (tracker_event_at (with_offset->result, 0)),
+                       "2024-05-06 07:08:09 +0200");
 
   g_free (json);
   json = build_answer ("InTransit", "InTransit_Other", "Sorted", "2024-05-06T07:08:09",
                        "2024-05-06T05:08:09Z");
   fake_response_json (fake_carrier_server_queue (f->server, INFO_PATH, 200), json);
   gmt = fake_track_one (f->tracker, UNKNOWN);
-  event = event_at (gmt->result, 0);
+  event = tracker_event_at (gmt->result, 0);
   g_assert_false (waybill_tracking_event_get_time_is_local (event));
-  assert_time (waybill_tracking_event_get_time (event), "2024-05-06 05:08:09 +0000");
+  tracker_assert_time (waybill_tracking_event_get_time (event), "2024-05-06 05:08:09 +0000");
 
   g_free (json);
   json = build_answer ("InTransit", "InTransit_Other", "Sorted", "2024-05-06T07:08:09", NULL);
   fake_response_json (fake_carrier_server_queue (f->server, INFO_PATH, 200), json);
   local = fake_track_one (f->tracker, UNKNOWN);
-  event = event_at (local->result, 0);
+  event = tracker_event_at (local->result, 0);
   g_assert_true (waybill_tracking_event_get_time_is_local (event));
   wall = g_date_time_format (waybill_tracking_event_get_time (event), "%Y-%m-%d %H:%M:%S");
   g_assert_cmpstr (wall, ==, "2024-05-06 07:08:09");
@@ -685,21 +640,8 @@ test_not_configured (Fixture       *f,
                      gconstpointer  data)
 {
   const char *numbers[] = { UPS, CHINA_POST, NULL };
-  g_autoptr(GPtrArray) replies = NULL;
-  g_autoptr(GError) error = NULL;
 
-  waybill_tracker_set_credentials (f->tracker, NULL);
-  replies = fake_track (f->tracker, numbers, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (fake_carrier_server_get_n_requests (f->server), ==, 0);
-  for (guint i = 0; i < replies->len; i++)
-    {
-      WaybillTrackingReply *reply = g_ptr_array_index (replies, i);
-
-      fake_assert_error (reply, WAYBILL_TRACKER_ERROR_NOT_CONFIGURED);
-      g_assert_cmpstr (reply->error->message, ==,
-                       "17TRACK is not set up; add the 17TRACK API key in Preferences");
-    }
+  tracker_check_not_configured (f, NULL, numbers, "API key");
 }
 
 static void
@@ -717,14 +659,7 @@ test_rate_limited (Fixture       *f,
                         "Retry-After", "20");
   replies = fake_track (f->tracker, numbers, &error);
   g_assert_no_error (error);
-  for (guint i = 0; i < replies->len; i++)
-    {
-      WaybillTrackingReply *reply = g_ptr_array_index (replies, i);
-
-      fake_assert_error (reply, WAYBILL_TRACKER_ERROR_RATE_LIMITED);
-      g_assert_cmpuint (reply->retry_after_seconds, ==, 20);
-      g_assert_nonnull (strstr (reply->error->message, "20 seconds"));
-    }
+  tracker_assert_all_rate_limited (replies, 20);
 
   /* -18010014 behind HTTP 200, without a delay. */
   fake_response_fixture (fake_carrier_server_queue (f->server, INFO_PATH, 200),
@@ -752,7 +687,6 @@ test_unavailable (Fixture       *f,
 {
   static const char page[] = "<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>";
   g_autoptr(WaybillTrackingReply) broken = NULL;
-  g_autoptr(WaybillTrackingReply) down = NULL;
   g_autoptr(WaybillTrackingReply) quota = NULL;
   g_autoptr(WaybillTrackingReply) internal = NULL;
 
@@ -761,12 +695,7 @@ test_unavailable (Fixture       *f,
   fake_assert_error (broken, WAYBILL_TRACKER_ERROR_UNAVAILABLE);
   g_assert_nonnull (strstr (broken->error->message, "HTTP 500"));
 
-  fake_response_header (fake_response_body (fake_carrier_server_queue (f->server, INFO_PATH, 503),
-                                            "text/html", page, strlen (page)),
-                        "Retry-After", "90");
-  down = fake_track_one (f->tracker, UPS);
-  fake_assert_error (down, WAYBILL_TRACKER_ERROR_UNAVAILABLE);
-  g_assert_cmpuint (down->retry_after_seconds, ==, 90);
+  tracker_check_down_page (f, INFO_PATH, UPS, 503, page, 90);
 
   fake_response_fixture (fake_carrier_server_queue (f->server, INFO_PATH, 200), "17track/error-quota.json");
   quota = fake_track_one (f->tracker, UPS);
@@ -801,22 +730,9 @@ test_bad_response (Fixture       *f,
     "{\"code\":-2,\"data\":{}}",
     "{\"code\":0,\"data\":{\"accepted\":[{\"number\":\"" UPS "\",\"track_info\":{\"latest_",
   };
-  g_autoptr(WaybillTrackingReply) page = NULL;
 
-  fake_response_body (fake_carrier_server_queue (f->server, INFO_PATH, 200), "text/html",
-                      html, strlen (html));
-  page = fake_track_one (f->tracker, UPS);
-  fake_assert_error (page, WAYBILL_TRACKER_ERROR_BAD_RESPONSE);
-  g_assert_nonnull (strstr (page->error->message, "web page"));
-
-  for (guint i = 0; i < G_N_ELEMENTS (bodies); i++)
-    {
-      g_autoptr(WaybillTrackingReply) reply = NULL;
-
-      fake_response_json (fake_carrier_server_queue (f->server, INFO_PATH, 200), bodies[i]);
-      reply = fake_track_one (f->tracker, UPS);
-      fake_assert_error (reply, WAYBILL_TRACKER_ERROR_BAD_RESPONSE);
-    }
+  tracker_check_web_page (f, INFO_PATH, UPS, html);
+  tracker_check_bad_bodies (f, INFO_PATH, UPS, bodies, G_N_ELEMENTS (bodies));
 }
 
 static void
@@ -825,12 +741,7 @@ test_truncated (Fixture       *f,
 {
   g_autoptr(WaybillTrackingReply) reply = NULL;
 
-  fake_response_mode (fake_response_fixture (fake_carrier_server_queue (f->server, INFO_PATH, 200),
-                                             "17track/5-delivered.json"),
-                      FAKE_RESPONSE_TRUNCATED);
-  reply = fake_track_one (f->tracker, UPS);
-  fake_assert_error (reply, WAYBILL_TRACKER_ERROR_BAD_RESPONSE);
-  g_assert_nonnull (strstr (reply->error->message, "cut short"));
+  reply = tracker_track_truncated (f, INFO_PATH, "17track/5-delivered.json", UPS);
 }
 
 static void
@@ -838,29 +749,15 @@ test_timeout (Fixture       *f,
               gconstpointer  data)
 {
   g_autoptr(WaybillTrackingReply) reply = NULL;
-  gint64 start = g_get_monotonic_time ();
 
-  waybill_tracker_set_timeout_ms (f->tracker, 300);
-  fake_response_mode (fake_carrier_server_queue (f->server, INFO_PATH, 200),
-                      FAKE_RESPONSE_NEVER_ANSWER);
-  reply = fake_track_one (f->tracker, UPS);
-  fake_assert_error (reply, WAYBILL_TRACKER_ERROR_NETWORK);
-  g_assert_nonnull (strstr (reply->error->message, "no answer within 0.3 seconds"));
-  g_assert_cmpint (g_get_monotonic_time () - start, >=, 250 * 1000);
-  g_assert_cmpint (g_get_monotonic_time () - start, <, 1500 * 1000);
+  reply = tracker_track_never_answered (f, INFO_PATH, 300, UPS);
 }
 
 static void
 test_refused (Fixture       *f,
               gconstpointer  data)
 {
-  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u", fake_closed_port ());
-  g_autoptr(WaybillTrackingReply) reply = NULL;
-
-  waybill_tracker_set_base_url (f->tracker, url);
-  reply = fake_track_one (f->tracker, UPS);
-  fake_assert_error (reply, WAYBILL_TRACKER_ERROR_NETWORK);
-  g_assert_nonnull (strstr (reply->error->message, "Could not reach 17TRACK"));
+  tracker_check_refused (f, UPS);
 }
 
 static void
@@ -868,20 +765,13 @@ test_cancel (Fixture       *f,
              gconstpointer  data)
 {
   const char *numbers[] = { UPS, NULL };
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  g_autoptr(GError) error = NULL;
 
   /* Cancelled while registering. */
   fake_response_fixture (fake_carrier_server_queue (f->server, INFO_PATH, 200),
                          "17track/not-registered.json");
   fake_response_mode (fake_carrier_server_queue (f->server, REGISTER_PATH, 200),
                       FAKE_RESPONSE_NEVER_ANSWER);
-  waybill_tracker_track_async (f->tracker, numbers, cancellable, fake_cancelled_cb, &error);
-  g_timeout_add (100, fake_cancel_cb, cancellable);
-  while (error == NULL)
-    g_main_context_iteration (NULL, TRUE);
-
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  tracker_check_cancelled (f, numbers);
   g_assert_cmpuint (fake_carrier_server_get_n_requests (f->server), ==, 2);
 }
 
@@ -890,14 +780,11 @@ test_parse_directly (void)
 {
   const char *numbers[] = { UPS, UNKNOWN, CHINA_POST, NULL };
   g_autoptr(WaybillTracker) tracker = waybill_tracker_17track_new (NULL);
-  g_autofree char *json = NULL;
   g_autoptr(GBytes) body = NULL;
   g_autoptr(GPtrArray) replies = NULL;
   WaybillTrackingReply *reply;
-  gsize length;
 
-  json = fake_load_fixture ("17track/batch.json", &length);
-  body = g_bytes_new (json, length);
+  body = tracker_fixture_bytes ("17track/batch.json");
   replies = waybill_tracker_17track_parse_response (WAYBILL_TRACKER_17TRACK (tracker), numbers,
                                                     200, body);
   g_assert_cmpuint (replies->len, ==, 3);
@@ -920,7 +807,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func) \
-  g_test_add ("/waybill/tracker-17track/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  g_test_add ("/waybill/tracker-17track/" path, Fixture, NULL, fixture_setup, func, tracker_fixture_teardown)
 
   ADD ("properties", test_properties);
   ADD ("lifecycle", test_lifecycle);

@@ -10,63 +10,19 @@
 #include <string.h>
 
 #include "carriers/waybill-tracker-dhl.h"
-#include "fake-carrier-server.h"
+#include "tracker-test-util.h"
 
 #define PAKET "00340434161094042557"
 #define EXPRESS "3941278806"
 #define PATH "/track/shipments"
 
-typedef struct
-{
-  FakeCarrierServer *server;
-  WaybillTracker    *tracker;
-} Fixture;
+typedef TrackerFixture Fixture;
 
 static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  f->server = fake_carrier_server_new ();
-  fake_carrier_server_setup_env (f->server);
-  f->tracker = waybill_tracker_dhl_new (NULL);
-}
-
-static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
-{
-  g_assert_finalize_object (f->tracker);
-  g_assert_cmpuint (fake_carrier_server_get_n_unexpected (f->server), ==, 0);
-  fake_carrier_server_free (f->server);
-}
-
-static WaybillTrackingEvent *
-event_at (WaybillTrackingResult *result,
-          guint                  index)
-{
-  g_assert_cmpuint (index, <, result->events->len);
-
-  return g_ptr_array_index (result->events, index);
-}
-
-static void
-assert_local_time (GDateTime *time,
-                   const char *expected)
-{
-  g_autofree char *text = NULL;
-
-  g_assert_nonnull (time);
-  text = g_date_time_format (time, "%Y-%m-%d %H:%M:%S");
-  g_assert_cmpstr (text, ==, expected);
-}
-
-static void
-assert_newest_first (WaybillTrackingResult *result)
-{
-  for (guint i = 1; i < result->events->len; i++)
-    g_assert_cmpint (g_date_time_compare (waybill_tracking_event_get_time (event_at (result, i - 1)),
-                                          waybill_tracking_event_get_time (event_at (result, i))),
-                     >=, 0);
+  tracker_fixture_setup (f, waybill_tracker_dhl_new);
 }
 
 static void
@@ -130,11 +86,11 @@ test_lifecycle (Fixture       *f,
       g_assert_no_error (reply->error);
       g_assert_cmpint (result->status, ==, steps[i].status);
       g_assert_cmpuint (result->events->len, ==, steps[i].n_events);
-      assert_newest_first (result);
+      tracker_assert_newest_first (result);
       /* DHL Paket gives local times without an offset: kept as written. */
-      g_assert_true (waybill_tracking_event_get_time_is_local (event_at (result, 0)));
-      assert_local_time (waybill_tracking_event_get_time (event_at (result, 0)), steps[i].newest);
-      g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, 0)), ==,
+      g_assert_true (waybill_tracking_event_get_time_is_local (tracker_event_at (result, 0)));
+      tracker_assert_local_time (waybill_tracking_event_get_time (tracker_event_at (result, 0)), steps[i].newest);
+      g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, 0)), ==,
                        steps[i].status);
 
       request = fake_carrier_server_get_last_request (f->server, PATH);
@@ -151,35 +107,35 @@ test_lifecycle (Fixture       *f,
           g_assert_cmpstr (result->sub_status, ==,
                            "Die Auftragsdaten zu dieser Sendung wurden vom Absender elektronisch an DHL übermittelt.");
           g_assert_null (result->estimated_to);
-          g_assert_null (waybill_tracking_event_get_location (event_at (result, 0)));
+          g_assert_null (waybill_tracking_event_get_location (tracker_event_at (result, 0)));
           break;
 
         case WAYBILL_STATUS_PICKED_UP:
-          assert_local_time (result->estimated_from, "2024-03-13 00:00:00");
-          assert_local_time (result->estimated_to, "2024-03-13 00:00:00");
-          g_assert_cmpstr (waybill_tracking_event_get_location (event_at (result, 0)), ==,
+          tracker_assert_local_time (result->estimated_from, "2024-03-13 00:00:00");
+          tracker_assert_local_time (result->estimated_to, "2024-03-13 00:00:00");
+          g_assert_cmpstr (waybill_tracking_event_get_location (tracker_event_at (result, 0)), ==,
                            "Bremen, DE");
-          g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, 1)), ==,
+          g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, 1)), ==,
                            WAYBILL_STATUS_INFO_RECEIVED);
           break;
 
         case WAYBILL_STATUS_OUT_FOR_DELIVERY:
-          assert_local_time (result->estimated_from, "2024-03-13 10:00:00");
-          assert_local_time (result->estimated_to, "2024-03-13 14:00:00");
+          tracker_assert_local_time (result->estimated_from, "2024-03-13 10:00:00");
+          tracker_assert_local_time (result->estimated_to, "2024-03-13 14:00:00");
           g_assert_null (result->delivered_at);
           break;
 
         case WAYBILL_STATUS_DELIVERED:
-          assert_local_time (result->delivered_at, "2024-03-13 13:41:00");
+          tracker_assert_local_time (result->delivered_at, "2024-03-13 13:41:00");
           g_assert_null (result->estimated_to);
           g_assert_null (result->signed_by);
-          g_assert_cmpstr (waybill_tracking_event_get_description (event_at (result, 0)), ==,
+          g_assert_cmpstr (waybill_tracking_event_get_description (tracker_event_at (result, 0)), ==,
                            "Die Sendung wurde erfolgreich zugestellt.");
-          g_assert_cmpstr (waybill_tracking_event_get_code (event_at (result, 0)), ==,
+          g_assert_cmpstr (waybill_tracking_event_get_code (tracker_event_at (result, 0)), ==,
                            "delivered");
-          g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, 1)), ==,
+          g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, 1)), ==,
                            WAYBILL_STATUS_OUT_FOR_DELIVERY);
-          g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, 4)), ==,
+          g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, 4)), ==,
                            WAYBILL_STATUS_PICKED_UP);
           break;
 
@@ -215,23 +171,23 @@ test_express (Fixture       *f,
   g_assert_cmpuint (result->events->len, ==, G_N_ELEMENTS (expected));
   for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
     {
-      g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, i)), ==, expected[i]);
-      g_assert_false (waybill_tracking_event_get_time_is_local (event_at (result, i)));
+      g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, i)), ==, expected[i]);
+      g_assert_false (waybill_tracking_event_get_time_is_local (tracker_event_at (result, i)));
     }
 
   /* Times with an offset keep it. */
-  time = waybill_tracking_event_get_time (event_at (result, 0));
+  time = waybill_tracking_event_get_time (tracker_event_at (result, 0));
   g_assert_true (g_date_time_equal (time, delivered));
   g_assert_cmpint (g_date_time_get_utc_offset (time), ==, 2 * G_TIME_SPAN_HOUR);
-  g_assert_cmpint (g_date_time_get_utc_offset (waybill_tracking_event_get_time (event_at (result, 6))),
+  g_assert_cmpint (g_date_time_get_utc_offset (waybill_tracking_event_get_time (tracker_event_at (result, 6))),
                    ==, G_TIME_SPAN_HOUR);
 
   g_assert_true (g_date_time_equal (result->delivered_at, delivered));
   g_assert_cmpstr (result->signed_by, ==, "M. SCHULZ");
   g_assert_cmpstr (result->sub_status, ==, "Delivered - Signed for by: M. SCHULZ");
-  g_assert_cmpstr (waybill_tracking_event_get_location (event_at (result, 0)), ==,
+  g_assert_cmpstr (waybill_tracking_event_get_location (tracker_event_at (result, 0)), ==,
                    "FRANKFURT AM MAIN - GERMANY, DE");
-  g_assert_null (waybill_tracking_event_get_location (event_at (result, 6)));
+  g_assert_null (waybill_tracking_event_get_location (tracker_event_at (result, 6)));
   g_assert_cmpint (result->exception_reason, ==, WAYBILL_EXCEPTION_NONE);
 }
 
@@ -423,24 +379,8 @@ test_not_configured (Fixture       *f,
                      gconstpointer  data)
 {
   const char *numbers[] = { PAKET, EXPRESS, NULL };
-  g_autoptr(GPtrArray) replies = NULL;
-  g_autoptr(GError) error = NULL;
 
-  waybill_tracker_set_credentials (f->tracker, NULL);
-  g_assert_false (waybill_tracker_is_configured (f->tracker));
-
-  replies = fake_track (f->tracker, numbers, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (fake_carrier_server_get_n_requests (f->server), ==, 0);
-  for (guint i = 0; i < replies->len; i++)
-    {
-      WaybillTrackingReply *reply = g_ptr_array_index (replies, i);
-
-      fake_assert_error (reply, WAYBILL_TRACKER_ERROR_NOT_CONFIGURED);
-      g_assert_cmpstr (waybill_tracker_error_kind (reply->error), ==, "not_configured");
-      g_assert_cmpstr (reply->error->message, ==,
-                       "DHL is not set up; add the DHL API key in Preferences");
-    }
+  tracker_check_not_configured (f, NULL, numbers, "API key");
 }
 
 static void
@@ -477,14 +417,7 @@ test_rate_limited (Fixture       *f,
   replies = fake_track (f->tracker, numbers, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (fake_carrier_server_count (f->server, PATH), ==, 1);
-  for (guint i = 0; i < replies->len; i++)
-    {
-      WaybillTrackingReply *reply = g_ptr_array_index (replies, i);
-
-      fake_assert_error (reply, WAYBILL_TRACKER_ERROR_RATE_LIMITED);
-      g_assert_cmpuint (reply->retry_after_seconds, ==, 30);
-      g_assert_nonnull (strstr (reply->error->message, "30 seconds"));
-    }
+  tracker_assert_all_rate_limited (replies, 30);
 
   http_date = soup_date_time_to_string (later, SOUP_DATE_HTTP);
   fake_response_header (fake_carrier_server_queue (f->server, PATH, 429), "Retry-After", http_date);
@@ -504,7 +437,6 @@ test_unavailable (Fixture       *f,
                   gconstpointer  data)
 {
   g_autoptr(WaybillTrackingReply) broken = NULL;
-  g_autoptr(WaybillTrackingReply) down = NULL;
 
   fake_response_json (fake_carrier_server_queue (f->server, PATH, 500),
                       "{\"title\":\"Internal Server Error\",\"status\":500}");
@@ -513,14 +445,8 @@ test_unavailable (Fixture       *f,
   g_assert_cmpstr (waybill_tracker_error_kind (broken->error), ==, "unavailable");
   g_assert_nonnull (strstr (broken->error->message, "HTTP 500"));
 
-  fake_response_header (fake_response_body (fake_carrier_server_queue (f->server, PATH, 503),
-                                            "text/html",
-                                            "<html><body><h1>503 Service Unavailable</h1></body></html>",
-                                            57),
-                        "Retry-After", "120");
-  down = fake_track_one (f->tracker, PAKET);
-  fake_assert_error (down, WAYBILL_TRACKER_ERROR_UNAVAILABLE);
-  g_assert_cmpuint (down->retry_after_seconds, ==, 120);
+  tracker_check_down_page (f, PATH, PAKET, 503,
+                           "<html><body><h1>503 Service Unavailable</h1></body></html>", 120);
 }
 
 static void
@@ -539,26 +465,12 @@ test_bad_response (Fixture       *f,
     "{\"shipments\":[{\"id\":\"" PAKET "\",\"status\":{\"statusCode\":",
     "",
   };
-  g_autoptr(WaybillTrackingReply) page = NULL;
   g_autoptr(WaybillTrackingReply) teapot = NULL;
   g_autoptr(WaybillTrackingReply) deep = NULL;
   g_autoptr(GString) nested = g_string_new (NULL);
 
-  fake_response_body (fake_carrier_server_queue (f->server, PATH, 200), "text/html",
-                      html, strlen (html));
-  page = fake_track_one (f->tracker, PAKET);
-  fake_assert_error (page, WAYBILL_TRACKER_ERROR_BAD_RESPONSE);
-  g_assert_cmpstr (waybill_tracker_error_kind (page->error), ==, "bad_response");
-  g_assert_nonnull (strstr (page->error->message, "web page"));
-
-  for (guint i = 0; i < G_N_ELEMENTS (bodies); i++)
-    {
-      g_autoptr(WaybillTrackingReply) reply = NULL;
-
-      fake_response_json (fake_carrier_server_queue (f->server, PATH, 200), bodies[i]);
-      reply = fake_track_one (f->tracker, PAKET);
-      fake_assert_error (reply, WAYBILL_TRACKER_ERROR_BAD_RESPONSE);
-    }
+  tracker_check_web_page (f, PATH, PAKET, html);
+  tracker_check_bad_bodies (f, PATH, PAKET, bodies, G_N_ELEMENTS (bodies));
 
   fake_response_json (fake_carrier_server_queue (f->server, PATH, 418), "{}");
   teapot = fake_track_one (f->tracker, PAKET);
@@ -579,12 +491,7 @@ test_truncated (Fixture       *f,
 {
   g_autoptr(WaybillTrackingReply) reply = NULL;
 
-  fake_response_mode (fake_response_fixture (fake_carrier_server_queue (f->server, PATH, 200),
-                                             "dhl/express-delivered.json"),
-                      FAKE_RESPONSE_TRUNCATED);
-  reply = fake_track_one (f->tracker, EXPRESS);
-  fake_assert_error (reply, WAYBILL_TRACKER_ERROR_BAD_RESPONSE);
-  g_assert_nonnull (strstr (reply->error->message, "cut short"));
+  reply = tracker_track_truncated (f, PATH, "dhl/express-delivered.json", EXPRESS);
 }
 
 static void
@@ -634,29 +541,15 @@ test_timeout (Fixture       *f,
               gconstpointer  data)
 {
   g_autoptr(WaybillTrackingReply) reply = NULL;
-  gint64 start = g_get_monotonic_time ();
 
-  waybill_tracker_set_timeout_ms (f->tracker, 300);
-  fake_response_mode (fake_carrier_server_queue (f->server, PATH, 200), FAKE_RESPONSE_NEVER_ANSWER);
-  reply = fake_track_one (f->tracker, PAKET);
-  fake_assert_error (reply, WAYBILL_TRACKER_ERROR_NETWORK);
-  g_assert_cmpstr (waybill_tracker_error_kind (reply->error), ==, "network");
-  g_assert_nonnull (strstr (reply->error->message, "no answer within 0.3 seconds"));
-  g_assert_cmpint (g_get_monotonic_time () - start, >=, 250 * 1000);
-  g_assert_cmpint (g_get_monotonic_time () - start, <, 1500 * 1000);
+  reply = tracker_track_never_answered (f, PATH, 300, PAKET);
 }
 
 static void
 test_refused (Fixture       *f,
               gconstpointer  data)
 {
-  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u", fake_closed_port ());
-  g_autoptr(WaybillTrackingReply) reply = NULL;
-
-  waybill_tracker_set_base_url (f->tracker, url);
-  reply = fake_track_one (f->tracker, PAKET);
-  fake_assert_error (reply, WAYBILL_TRACKER_ERROR_NETWORK);
-  g_assert_nonnull (strstr (reply->error->message, "Could not reach DHL"));
+  tracker_check_refused (f, PAKET);
 }
 
 static void
@@ -664,16 +557,9 @@ test_cancel (Fixture       *f,
              gconstpointer  data)
 {
   const char *numbers[] = { PAKET, EXPRESS, NULL };
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  g_autoptr(GError) error = NULL;
 
   fake_response_mode (fake_carrier_server_queue (f->server, PATH, 200), FAKE_RESPONSE_NEVER_ANSWER);
-  waybill_tracker_track_async (f->tracker, numbers, cancellable, fake_cancelled_cb, &error);
-  g_timeout_add (100, fake_cancel_cb, cancellable);
-  while (error == NULL)
-    g_main_context_iteration (NULL, TRUE);
-
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  tracker_check_cancelled (f, numbers);
   g_assert_cmpuint (fake_carrier_server_count (f->server, PATH), ==, 1);
 }
 
@@ -681,13 +567,10 @@ static void
 test_parse_directly (void)
 {
   g_autoptr(WaybillTracker) tracker = waybill_tracker_dhl_new (NULL);
-  g_autofree char *json = NULL;
   g_autoptr(GBytes) body = NULL;
   g_autoptr(WaybillTrackingReply) reply = NULL;
-  gsize length;
 
-  json = fake_load_fixture ("dhl/express-delivered.json", &length);
-  body = g_bytes_new (json, length);
+  body = tracker_fixture_bytes ("dhl/express-delivered.json");
   reply = waybill_tracker_dhl_parse_response (WAYBILL_TRACKER_DHL (tracker), EXPRESS, 200, body);
   g_assert_nonnull (reply->result);
   g_assert_cmpuint (reply->result->events->len, ==, 7);
@@ -702,7 +585,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func) \
-  g_test_add ("/waybill/tracker-dhl/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  g_test_add ("/waybill/tracker-dhl/" path, Fixture, NULL, fixture_setup, func, tracker_fixture_teardown)
 
   ADD ("properties", test_properties);
   ADD ("lifecycle", test_lifecycle);

@@ -10,8 +10,7 @@
 #include <string.h>
 
 #include "carriers/waybill-tracker-fedex.h"
-#include "carriers/waybill-tracker-registry.h"
-#include "fake-carrier-server.h"
+#include "tracker-test-util.h"
 
 #define NUMBER     "794612345671"
 #define EXCEPTION  "794623456782"
@@ -21,50 +20,27 @@
 #define TOKEN_PATH "/oauth/token"
 #define TRACK_PATH "/track/v1/trackingnumbers"
 
-typedef struct
-{
-  FakeCarrierServer *server;
-  WaybillTracker    *tracker;
-} Fixture;
+typedef TrackerFixture Fixture;
+
+static const TrackerOAuthApi api = {
+  .carrier = "fedex",
+  .token_path = TOKEN_PATH,
+  .track_path = TRACK_PATH,
+  .number_path = TRACK_PATH,
+  .number = NUMBER,
+  .in_transit = "fedex/3-in-transit.json",
+  .out_for_delivery = "fedex/4-out-for-delivery.json",
+  .rejected = "fedex/error-401.json",
+};
 
 static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  f->server = fake_carrier_server_new ();
-  fake_carrier_server_setup_env (f->server);
+  tracker_fixture_start (f);
   /* FedEx sends expires_in as a number. */
   fake_carrier_server_set_token_expires_in (f->server, "fedex", "3599");
   f->tracker = waybill_tracker_fedex_new (NULL);
-}
-
-static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
-{
-  g_assert_finalize_object (f->tracker);
-  g_assert_cmpuint (fake_carrier_server_get_n_unexpected (f->server), ==, 0);
-  fake_carrier_server_free (f->server);
-}
-
-static WaybillTrackingEvent *
-event_at (WaybillTrackingResult *result,
-          guint                  index)
-{
-  g_assert_cmpuint (index, <, result->events->len);
-
-  return g_ptr_array_index (result->events, index);
-}
-
-static void
-assert_time (GDateTime  *time,
-             const char *expected)
-{
-  g_autofree char *text = NULL;
-
-  g_assert_nonnull (time);
-  text = g_date_time_format (time, "%Y-%m-%d %H:%M:%S %z");
-  g_assert_cmpstr (text, ==, expected);
 }
 
 /* The numbers a request body asks about, checking its shape. */
@@ -143,14 +119,8 @@ static void
 test_registry (Fixture       *f,
                gconstpointer  data)
 {
-  g_autoptr(WaybillTrackerRegistry) registry = waybill_tracker_registry_new (NULL);
-  WaybillTracker *tracker = waybill_tracker_registry_get (registry, "fedex");
-
-  g_assert_true (WAYBILL_IS_TRACKER_FEDEX (tracker));
   /* FedEx's own API answers for FedEx when it is configured. */
-  g_assert_true (waybill_tracker_registry_for_carrier (registry, "fedex") == tracker);
-  waybill_tracker_set_credentials (tracker, NULL);
-  g_assert_false (waybill_tracker_registry_for_carrier (registry, "fedex") == tracker);
+  tracker_check_registry ("fedex", WAYBILL_TYPE_TRACKER_FEDEX);
 }
 
 static void
@@ -187,7 +157,7 @@ test_lifecycle (Fixture       *f,
       g_assert_cmpint (result->status, ==, steps[i].status);
       g_assert_cmpint (result->exception_reason, ==, WAYBILL_EXCEPTION_NONE);
       g_assert_cmpuint (result->events->len, ==, steps[i].n_events);
-      g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, 0)), ==,
+      g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, 0)), ==,
                        steps[i].status);
 
       request = fake_carrier_server_get_last_request (f->server, TRACK_PATH);
@@ -207,64 +177,64 @@ test_lifecycle (Fixture       *f,
         {
         case WAYBILL_STATUS_INFO_RECEIVED:
           g_assert_cmpstr (result->sub_status, ==, "Label created");
-          g_assert_cmpstr (waybill_tracking_event_get_code (event_at (result, 0)), ==, "OC");
-          g_assert_cmpstr (waybill_tracking_event_get_description (event_at (result, 0)), ==,
+          g_assert_cmpstr (waybill_tracking_event_get_code (tracker_event_at (result, 0)), ==, "OC");
+          g_assert_cmpstr (waybill_tracking_event_get_description (tracker_event_at (result, 0)), ==,
                            "Shipment information sent to FedEx");
           /* No city: the postal code says where. */
-          g_assert_cmpstr (waybill_tracking_event_get_location (event_at (result, 0)), ==,
+          g_assert_cmpstr (waybill_tracking_event_get_location (tracker_event_at (result, 0)), ==,
                            "38118, US");
-          assert_time (waybill_tracking_event_get_time (event_at (result, 0)),
-                       "2024-06-03 14:12:00 -0500");
+          tracker_assert_time (waybill_tracking_event_get_time (tracker_event_at (result, 0)),
+                               "2024-06-03 14:12:00 -0500");
           /* An estimated date at midnight is the whole day. */
           g_assert_null (result->estimated_from);
-          assert_time (result->estimated_to, "2024-06-05 23:59:59 -0600");
+          tracker_assert_time (result->estimated_to, "2024-06-05 23:59:59 -0600");
           break;
 
         case WAYBILL_STATUS_PICKED_UP:
           /* FedEx gave the pickup without an offset: kept as written. */
-          g_assert_true (waybill_tracking_event_get_time_is_local (event_at (result, 0)));
-          assert_time (waybill_tracking_event_get_time (event_at (result, 0)),
-                       "2024-06-03 19:45:00 +0000");
-          g_assert_false (waybill_tracking_event_get_time_is_local (event_at (result, 1)));
-          g_assert_cmpstr (waybill_tracking_event_get_location (event_at (result, 0)), ==,
+          g_assert_true (waybill_tracking_event_get_time_is_local (tracker_event_at (result, 0)));
+          tracker_assert_time (waybill_tracking_event_get_time (tracker_event_at (result, 0)),
+                               "2024-06-03 19:45:00 +0000");
+          g_assert_false (waybill_tracking_event_get_time_is_local (tracker_event_at (result, 1)));
+          g_assert_cmpstr (waybill_tracking_event_get_location (tracker_event_at (result, 0)), ==,
                            "MEMPHIS, TN, US");
-          g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, 1)), ==,
+          g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, 1)), ==,
                            WAYBILL_STATUS_INFO_RECEIVED);
           /* ESTIMATED_DELIVERY with a time: delivery by then. */
           g_assert_null (result->estimated_from);
-          assert_time (result->estimated_to, "2024-06-04 20:00:00 -0600");
+          tracker_assert_time (result->estimated_to, "2024-06-04 20:00:00 -0600");
           break;
 
         case WAYBILL_STATUS_IN_TRANSIT:
           g_assert_cmpstr (result->sub_status, ==, "In transit");
-          g_assert_cmpstr (waybill_tracking_event_get_code (event_at (result, 0)), ==, "AR");
-          g_assert_cmpstr (waybill_tracking_event_get_location (event_at (result, 0)), ==,
+          g_assert_cmpstr (waybill_tracking_event_get_code (tracker_event_at (result, 0)), ==, "AR");
+          g_assert_cmpstr (waybill_tracking_event_get_location (tracker_event_at (result, 0)), ==,
                            "DENVER, CO, US");
-          assert_time (result->estimated_from, "2024-06-04 09:00:00 -0600");
-          assert_time (result->estimated_to, "2024-06-04 13:00:00 -0600");
+          tracker_assert_time (result->estimated_from, "2024-06-04 09:00:00 -0600");
+          tracker_assert_time (result->estimated_to, "2024-06-04 13:00:00 -0600");
           break;
 
         case WAYBILL_STATUS_OUT_FOR_DELIVERY:
           g_assert_cmpstr (result->sub_status, ==, "On FedEx vehicle for delivery");
-          assert_time (result->estimated_from, "2024-06-04 10:30:00 -0600");
-          assert_time (result->estimated_to, "2024-06-04 14:30:00 -0600");
+          tracker_assert_time (result->estimated_from, "2024-06-04 10:30:00 -0600");
+          tracker_assert_time (result->estimated_to, "2024-06-04 14:30:00 -0600");
           break;
 
         case WAYBILL_STATUS_DELIVERED:
           g_assert_cmpstr (result->sub_status, ==, "Delivered");
-          assert_time (result->delivered_at, "2024-06-04 13:47:00 -0600");
+          tracker_assert_time (result->delivered_at, "2024-06-04 13:47:00 -0600");
           g_assert_cmpstr (result->signed_by, ==, "M.GARCIA");
           g_assert_null (result->estimated_from);
           g_assert_null (result->estimated_to);
-          g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, 1)), ==,
+          g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, 1)), ==,
                            WAYBILL_STATUS_OUT_FOR_DELIVERY);
-          g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, 2)), ==,
+          g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, 2)), ==,
                            WAYBILL_STATUS_IN_TRANSIT);
-          g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, 5)), ==,
+          g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, 5)), ==,
                            WAYBILL_STATUS_PICKED_UP);
-          g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, 6)), ==,
+          g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, 6)), ==,
                            WAYBILL_STATUS_INFO_RECEIVED);
-          g_assert_cmpstr (waybill_tracking_event_get_location (event_at (result, 0)), ==,
+          g_assert_cmpstr (waybill_tracking_event_get_location (tracker_event_at (result, 0)), ==,
                            "DENVER, CO, US");
           break;
 
@@ -309,14 +279,14 @@ test_exception (Fixture       *f,
   g_assert_cmpint (result->exception_reason, ==, WAYBILL_EXCEPTION_ADDRESS);
   g_assert_cmpstr (result->sub_status, ==, "Delivery exception: Incorrect address");
   g_assert_cmpuint (result->events->len, ==, 6);
-  g_assert_cmpstr (waybill_tracking_event_get_code (event_at (result, 0)), ==, "DE");
-  g_assert_cmpstr (waybill_tracking_event_get_description (event_at (result, 0)), ==,
+  g_assert_cmpstr (waybill_tracking_event_get_code (tracker_event_at (result, 0)), ==, "DE");
+  g_assert_cmpstr (waybill_tracking_event_get_description (tracker_event_at (result, 0)), ==,
                    "Delivery exception: Incorrect recipient address - Unable to deliver");
-  g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, 0)), ==,
+  g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, 0)), ==,
                    WAYBILL_STATUS_EXCEPTION);
-  g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, 1)), ==,
+  g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, 1)), ==,
                    WAYBILL_STATUS_OUT_FOR_DELIVERY);
-  assert_time (waybill_tracking_event_get_time (event_at (result, 0)), "2024-05-21 15:22:00 -0400");
+  tracker_assert_time (waybill_tracking_event_get_time (tracker_event_at (result, 0)), "2024-05-21 15:22:00 -0400");
   /* No estimate while the address is wrong. */
   g_assert_null (result->estimated_from);
   g_assert_null (result->estimated_to);
@@ -340,11 +310,11 @@ test_returned (Fixture       *f,
   g_assert_cmpint (result->exception_reason, ==, WAYBILL_EXCEPTION_REFUSED);
   g_assert_cmpstr (result->sub_status, ==, "Return to shipper: Package refused by recipient");
   g_assert_cmpuint (result->events->len, ==, 4);
-  g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, 0)), ==,
+  g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, 0)), ==,
                    WAYBILL_STATUS_RETURNED);
-  g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, 1)), ==,
+  g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, 1)), ==,
                    WAYBILL_STATUS_EXCEPTION);
-  g_assert_cmpstr (waybill_tracking_event_get_location (event_at (result, 0)), ==,
+  g_assert_cmpstr (waybill_tracking_event_get_location (tracker_event_at (result, 0)), ==,
                    "PHOENIX, AZ, US");
   g_assert_null (result->estimated_to);
   g_assert_null (result->delivered_at);
@@ -367,14 +337,14 @@ test_running_late (Fixture       *f,
   g_assert_cmpint (result->status, ==, WAYBILL_STATUS_IN_TRANSIT);
   g_assert_cmpint (result->exception_reason, ==, WAYBILL_EXCEPTION_WEATHER);
   g_assert_cmpstr (result->sub_status, ==, "Running late");
-  g_assert_cmpstr (waybill_tracking_event_get_code (event_at (result, 0)), ==, "DY");
-  g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, 0)), ==,
+  g_assert_cmpstr (waybill_tracking_event_get_code (tracker_event_at (result, 0)), ==, "DY");
+  g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, 0)), ==,
                    WAYBILL_STATUS_IN_TRANSIT);
-  g_assert_cmpstr (waybill_tracking_event_get_description (event_at (result, 0)), ==,
+  g_assert_cmpstr (waybill_tracking_event_get_description (tracker_event_at (result, 0)), ==,
                    "Delay: Local weather delay");
   /* The new window, not the missed commitment. */
-  assert_time (result->estimated_from, "2024-01-17 13:00:00 -0600");
-  assert_time (result->estimated_to, "2024-01-17 17:00:00 -0600");
+  tracker_assert_time (result->estimated_from, "2024-01-17 13:00:00 -0600");
+  tracker_assert_time (result->estimated_to, "2024-01-17 17:00:00 -0600");
 }
 
 /* Every code of FedEx's "Tracking Status Codes", as latestStatusDetail and
@@ -504,11 +474,11 @@ test_codes (Fixture       *f,
                  waybill_status_to_id (cases[i].status),
                  waybill_exception_reason_to_id (cases[i].reason));
       g_assert_cmpuint (reply->result->events->len, ==, 1);
-      g_assert_cmpstr (waybill_tracking_event_get_code (event_at (reply->result, 0)), ==,
+      g_assert_cmpstr (waybill_tracking_event_get_code (tracker_event_at (reply->result, 0)), ==,
                        cases[i].code);
-      g_assert_cmpstr (waybill_tracking_event_get_description (event_at (reply->result, 0)), ==,
+      g_assert_cmpstr (waybill_tracking_event_get_description (tracker_event_at (reply->result, 0)), ==,
                        cases[i].description);
-      g_assert_cmpstr (waybill_tracking_event_get_location (event_at (reply->result, 0)), ==,
+      g_assert_cmpstr (waybill_tracking_event_get_location (tracker_event_at (reply->result, 0)), ==,
                        "MEMPHIS, TN, US");
     }
 }
@@ -650,7 +620,7 @@ test_big_batch (Fixture       *f,
         }
       g_assert_no_error (reply->error);
       g_assert_cmpint (reply->result->status, ==, WAYBILL_STATUS_IN_TRANSIT);
-      g_assert_cmpstr (waybill_tracking_event_get_code (event_at (reply->result, 0)), ==, "DP");
+      g_assert_cmpstr (waybill_tracking_event_get_code (tracker_event_at (reply->result, 0)), ==, "DP");
     }
 }
 
@@ -658,77 +628,23 @@ static void
 test_token_renewed (Fixture       *f,
                     gconstpointer  data)
 {
-  g_autoptr(WaybillTrackingReply) first = NULL;
-  g_autoptr(WaybillTrackingReply) second = NULL;
-  const FakeRequest *request;
-
-  fake_response_fixture (fake_carrier_server_queue (f->server, TRACK_PATH, 200),
-                         "fedex/3-in-transit.json");
-  fake_response_fixture (fake_carrier_server_queue (f->server, TRACK_PATH, 200),
-                         "fedex/4-out-for-delivery.json");
-
-  first = fake_track_one (f->tracker, NUMBER);
-  g_assert_nonnull (first->result);
-
   /* FedEx drops the token early: 401, a new token, one retry. */
-  fake_carrier_server_expire_tokens (f->server, "fedex");
-  second = fake_track_one (f->tracker, NUMBER);
-  g_assert_nonnull (second->result);
-  g_assert_cmpint (second->result->status, ==, WAYBILL_STATUS_OUT_FOR_DELIVERY);
-
-  g_assert_cmpuint (fake_carrier_server_count (f->server, TOKEN_PATH), ==, 2);
-  g_assert_cmpuint (fake_carrier_server_count (f->server, TRACK_PATH), ==, 3);
-  g_assert_false (fake_carrier_server_get_request (f->server, 2)->authorized);
-  request = fake_carrier_server_get_last_request (f->server, TRACK_PATH);
-  g_assert_true (request->authorized);
-  g_assert_cmpstr (soup_message_headers_get_one (request->headers, "Authorization"), ==,
-                   "Bearer fedex-token-2");
+  tracker_check_token_renewed (f, &api);
 }
 
 static void
 test_token_expiry (Fixture       *f,
                    gconstpointer  data)
 {
-  g_autoptr(WaybillTrackingReply) first = NULL;
-  g_autoptr(WaybillTrackingReply) second = NULL;
-  gint64 fetched;
-
-  /* A token that lives 2 seconds is renewed after 1, before FedEx would
-   * refuse it. */
-  fake_carrier_server_set_token_expires_in (f->server, "fedex", "2");
-  fake_response_fixture (fake_carrier_server_queue (f->server, TRACK_PATH, 200),
-                         "fedex/3-in-transit.json");
-  fake_response_fixture (fake_carrier_server_queue (f->server, TRACK_PATH, 200),
-                         "fedex/4-out-for-delivery.json");
-
-  first = fake_track_one (f->tracker, NUMBER);
-  fetched = g_get_monotonic_time () / G_USEC_PER_SEC;
-  g_assert_nonnull (first->result);
-  while (g_get_monotonic_time () / G_USEC_PER_SEC <= fetched)
-    g_usleep (20 * 1000);
-
-  second = fake_track_one (f->tracker, NUMBER);
-  g_assert_nonnull (second->result);
-  g_assert_cmpuint (fake_carrier_server_count (f->server, TOKEN_PATH), ==, 2);
-  g_assert_cmpuint (fake_carrier_server_count (f->server, TRACK_PATH), ==, 2);
-  g_assert_true (fake_carrier_server_get_last_request (f->server, TRACK_PATH)->authorized);
+  /* FedEx sends expires_in as a number. */
+  tracker_check_token_expiry (f, &api, "2");
 }
 
 static void
 test_token_rejected_twice (Fixture       *f,
                            gconstpointer  data)
 {
-  g_autoptr(WaybillTrackingReply) reply = NULL;
-
-  /* Valid tokens, refused all the same: renewed once, not forever. */
-  fake_response_fixture (fake_carrier_server_queue (f->server, TRACK_PATH, 401),
-                         "fedex/error-401.json");
-  fake_response_fixture (fake_carrier_server_queue (f->server, TRACK_PATH, 401),
-                         "fedex/error-401.json");
-  reply = fake_track_one (f->tracker, NUMBER);
-  fake_assert_error (reply, WAYBILL_TRACKER_ERROR_AUTH);
-  g_assert_cmpuint (fake_carrier_server_count (f->server, TOKEN_PATH), ==, 2);
-  g_assert_cmpuint (fake_carrier_server_count (f->server, TRACK_PATH), ==, 2);
+  tracker_check_token_rejected_twice (f, &api);
 }
 
 static void
@@ -810,14 +726,9 @@ test_not_configured (Fixture       *f,
                      gconstpointer  data)
 {
   g_autoptr(WaybillCredentials) half = waybill_credentials_new (NULL, FAKE_FEDEX_CLIENT_ID, NULL);
-  g_autoptr(WaybillTrackingReply) reply = NULL;
+  const char *numbers[] = { NUMBER, NULL };
 
-  waybill_tracker_set_credentials (f->tracker, half);
-  reply = fake_track_one (f->tracker, NUMBER);
-  fake_assert_error (reply, WAYBILL_TRACKER_ERROR_NOT_CONFIGURED);
-  g_assert_cmpstr (reply->error->message, ==,
-                   "FedEx is not set up; add the FedEx client ID and secret in Preferences");
-  g_assert_cmpuint (fake_carrier_server_get_n_requests (f->server), ==, 0);
+  tracker_check_not_configured (f, half, numbers, "client ID and secret");
 }
 
 static void
@@ -909,15 +820,8 @@ test_bad_response (Fixture       *f,
     "{\"transactionId\":\"t\",\"output\":{\"completeTrackResults\":[{\"trackingNumber\":",
   };
 
-  for (guint i = 0; i < G_N_ELEMENTS (bodies); i++)
-    {
-      g_autoptr(WaybillTrackingReply) reply = NULL;
-
-      fake_response_body (fake_carrier_server_queue (f->server, TRACK_PATH, 200),
-                          i == 0 ? "text/html" : "application/json", bodies[i], strlen (bodies[i]));
-      reply = fake_track_one (f->tracker, NUMBER);
-      fake_assert_error (reply, WAYBILL_TRACKER_ERROR_BAD_RESPONSE);
-    }
+  tracker_check_web_page (f, TRACK_PATH, NUMBER, bodies[0]);
+  tracker_check_bad_bodies (f, TRACK_PATH, NUMBER, bodies + 1, G_N_ELEMENTS (bodies) - 1);
 }
 
 static void
@@ -926,11 +830,7 @@ test_truncated (Fixture       *f,
 {
   g_autoptr(WaybillTrackingReply) reply = NULL;
 
-  fake_response_mode (fake_response_fixture (fake_carrier_server_queue (f->server, TRACK_PATH, 200),
-                                             "fedex/5-delivered.json"),
-                      FAKE_RESPONSE_TRUNCATED);
-  reply = fake_track_one (f->tracker, NUMBER);
-  fake_assert_error (reply, WAYBILL_TRACKER_ERROR_BAD_RESPONSE);
+  reply = tracker_track_truncated (f, TRACK_PATH, "fedex/5-delivered.json", NUMBER);
 }
 
 static void
@@ -985,13 +885,7 @@ static void
 test_refused (Fixture       *f,
               gconstpointer  data)
 {
-  g_autoptr(WaybillTrackingReply) reply = NULL;
-
-  /* Nothing listens on port 1. */
-  waybill_tracker_set_base_url (f->tracker, "http://127.0.0.1:1");
-  reply = fake_track_one (f->tracker, NUMBER);
-  fake_assert_error (reply, WAYBILL_TRACKER_ERROR_NETWORK);
-  g_assert_cmpstr (reply->error->message, ==, "Could not reach FedEx: the connection was refused");
+  tracker_check_refused (f, NUMBER);
 }
 
 static void
@@ -999,14 +893,11 @@ test_parse_directly (void)
 {
   const char *numbers[] = { UNKNOWN, NUMBER, NULL };
   g_autoptr(WaybillTracker) tracker = waybill_tracker_fedex_new (NULL);
-  g_autofree char *json = NULL;
   g_autoptr(GBytes) body = NULL;
   g_autoptr(GPtrArray) replies = NULL;
-  gsize length;
 
   /* Asked in another order than the answer gives them. */
-  json = fake_load_fixture ("fedex/batch-with-unknown.json", &length);
-  body = g_bytes_new (json, length);
+  body = tracker_fixture_bytes ("fedex/batch-with-unknown.json");
   replies = waybill_tracker_fedex_parse_response (WAYBILL_TRACKER_FEDEX (tracker), numbers, 200,
                                                   body);
   g_assert_cmpuint (replies->len, ==, 2);
@@ -1023,7 +914,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func) \
-  g_test_add ("/waybill/tracker-fedex/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  g_test_add ("/waybill/tracker-fedex/" path, Fixture, NULL, fixture_setup, func, tracker_fixture_teardown)
 
   ADD ("properties", test_properties);
   ADD ("registry", test_registry);

@@ -9,55 +9,31 @@
 #include <string.h>
 
 #include "carriers/waybill-tracker-ups.h"
-#include "fake-carrier-server.h"
+#include "tracker-test-util.h"
 
 #define NUMBER "1Z999AA10123456784"
 #define TOKEN_PATH "/security/v1/oauth/token"
 #define TRACK_PATH "/api/track/v1/details/"
 #define NUMBER_PATH TRACK_PATH NUMBER
 
-typedef struct
-{
-  FakeCarrierServer *server;
-  WaybillTracker    *tracker;
-} Fixture;
+typedef TrackerFixture Fixture;
+
+static const TrackerOAuthApi api = {
+  .carrier = "ups",
+  .token_path = TOKEN_PATH,
+  .track_path = TRACK_PATH,
+  .number_path = NUMBER_PATH,
+  .number = NUMBER,
+  .in_transit = "ups/3-in-transit.json",
+  .out_for_delivery = "ups/4-out-for-delivery.json",
+  .rejected = "ups/error-250002.json",
+};
 
 static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  f->server = fake_carrier_server_new ();
-  fake_carrier_server_setup_env (f->server);
-  f->tracker = waybill_tracker_ups_new (NULL);
-}
-
-static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
-{
-  g_assert_finalize_object (f->tracker);
-  g_assert_cmpuint (fake_carrier_server_get_n_unexpected (f->server), ==, 0);
-  fake_carrier_server_free (f->server);
-}
-
-static WaybillTrackingEvent *
-event_at (WaybillTrackingResult *result,
-          guint                  index)
-{
-  g_assert_cmpuint (index, <, result->events->len);
-
-  return g_ptr_array_index (result->events, index);
-}
-
-static void
-assert_time (GDateTime  *time,
-             const char *expected)
-{
-  g_autofree char *text = NULL;
-
-  g_assert_nonnull (time);
-  text = g_date_time_format (time, "%Y-%m-%d %H:%M:%S %z");
-  g_assert_cmpstr (text, ==, expected);
+  tracker_fixture_setup (f, waybill_tracker_ups_new);
 }
 
 static void
@@ -114,10 +90,10 @@ test_lifecycle (Fixture       *f,
       g_assert_no_error (reply->error);
       g_assert_cmpint (result->status, ==, steps[i].status);
       g_assert_cmpuint (result->events->len, ==, steps[i].n_events);
-      g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, 0)), ==,
+      g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, 0)), ==,
                        steps[i].status);
       for (guint j = 0; j < result->events->len; j++)
-        g_assert_false (waybill_tracking_event_get_time_is_local (event_at (result, j)));
+        g_assert_false (waybill_tracking_event_get_time_is_local (tracker_event_at (result, j)));
 
       request = fake_carrier_server_get_last_request (f->server, TRACK_PATH);
       g_assert_cmpstr (request->method, ==, "GET");
@@ -138,32 +114,32 @@ test_lifecycle (Fixture       *f,
         case WAYBILL_STATUS_INFO_RECEIVED:
           g_assert_cmpstr (result->sub_status, ==,
                            "Shipper created a label, UPS has not received the package yet.");
-          g_assert_cmpstr (waybill_tracking_event_get_code (event_at (result, 0)), ==, "MP");
-          g_assert_cmpstr (waybill_tracking_event_get_location (event_at (result, 0)), ==, "US");
+          g_assert_cmpstr (waybill_tracking_event_get_code (tracker_event_at (result, 0)), ==, "MP");
+          g_assert_cmpstr (waybill_tracking_event_get_location (tracker_event_at (result, 0)), ==, "US");
           /* The GMT fields, shown at the place's offset. */
-          assert_time (waybill_tracking_event_get_time (event_at (result, 0)),
-                       "2024-03-11 17:45:02 -0400");
+          tracker_assert_time (waybill_tracking_event_get_time (tracker_event_at (result, 0)),
+                               "2024-03-11 17:45:02 -0400");
           g_assert_null (result->estimated_from);
-          assert_time (result->estimated_to, "2024-03-14 23:59:59 +0000");
+          tracker_assert_time (result->estimated_to, "2024-03-14 23:59:59 +0000");
           break;
 
         case WAYBILL_STATUS_OUT_FOR_DELIVERY:
-          assert_time (result->estimated_from, "2024-03-14 12:00:00 +0000");
-          assert_time (result->estimated_to, "2024-03-14 16:00:00 +0000");
-          assert_time (waybill_tracking_event_get_time (event_at (result, 1)),
-                       "2024-03-13 22:17:00 -0500");
+          tracker_assert_time (result->estimated_from, "2024-03-14 12:00:00 +0000");
+          tracker_assert_time (result->estimated_to, "2024-03-14 16:00:00 +0000");
+          tracker_assert_time (waybill_tracking_event_get_time (tracker_event_at (result, 1)),
+                               "2024-03-13 22:17:00 -0500");
           break;
 
         case WAYBILL_STATUS_DELIVERED:
-          assert_time (result->delivered_at, "2024-03-14 14:36:00 -0500");
+          tracker_assert_time (result->delivered_at, "2024-03-14 14:36:00 -0500");
           g_assert_cmpstr (result->signed_by, ==, "JOHNSON");
           g_assert_null (result->estimated_to);
           g_assert_cmpstr (result->sub_status, ==, "DELIVERED");
-          g_assert_cmpstr (waybill_tracking_event_get_location (event_at (result, 0)), ==,
+          g_assert_cmpstr (waybill_tracking_event_get_location (tracker_event_at (result, 0)), ==,
                            "Chicago, IL, US");
-          g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, 1)), ==,
+          g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, 1)), ==,
                            WAYBILL_STATUS_OUT_FOR_DELIVERY);
-          g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, 4)), ==,
+          g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, 4)), ==,
                            WAYBILL_STATUS_PICKED_UP);
           break;
 
@@ -207,11 +183,11 @@ test_exception (Fixture       *f,
   g_assert_true (g_str_has_prefix (result->sub_status, "UPS initiated contact with the sender"));
   g_assert_cmpuint (result->events->len, ==, 3);
   /* No GMT fields: the local time, as written. */
-  g_assert_true (waybill_tracking_event_get_time_is_local (event_at (result, 0)));
-  assert_time (waybill_tracking_event_get_time (event_at (result, 0)), "2024-05-19 11:02:00 +0000");
-  g_assert_cmpstr (waybill_tracking_event_get_location (event_at (result, 2)), ==, "Cologne, DE");
+  g_assert_true (waybill_tracking_event_get_time_is_local (tracker_event_at (result, 0)));
+  tracker_assert_time (waybill_tracking_event_get_time (tracker_event_at (result, 0)), "2024-05-19 11:02:00 +0000");
+  g_assert_cmpstr (waybill_tracking_event_get_location (tracker_event_at (result, 2)), ==, "Cologne, DE");
   /* The rescheduled date wins over the scheduled one. */
-  assert_time (result->estimated_to, "2024-05-23 23:59:59 +0000");
+  tracker_assert_time (result->estimated_to, "2024-05-23 23:59:59 +0000");
 }
 
 static void
@@ -229,11 +205,11 @@ test_returned (Fixture       *f,
   g_assert_nonnull (result);
   g_assert_cmpint (result->status, ==, WAYBILL_STATUS_RETURNED);
   g_assert_cmpstr (result->sub_status, ==, "Returning to Sender: In Transit");
-  g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, 0)), ==,
+  g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, 0)), ==,
                    WAYBILL_STATUS_RETURNED);
-  g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, 1)), ==,
+  g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, 1)), ==,
                    WAYBILL_STATUS_FAILED_ATTEMPT);
-  g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, 2)), ==,
+  g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, 2)), ==,
                    WAYBILL_STATUS_FAILED_ATTEMPT);
   g_assert_null (result->estimated_to);
 }
@@ -352,12 +328,12 @@ test_times (Fixture       *f,
 
   /* Events without a usable time are left out; the rest are sorted. */
   g_assert_cmpuint (result->events->len, ==, 3);
-  assert_time (waybill_tracking_event_get_time (event_at (result, 0)), "2024-06-02 12:00:00 +0530");
-  g_assert_false (waybill_tracking_event_get_time_is_local (event_at (result, 0)));
-  assert_time (waybill_tracking_event_get_time (event_at (result, 1)), "2024-06-01 22:10:00 +0000");
-  g_assert_true (waybill_tracking_event_get_time_is_local (event_at (result, 1)));
-  assert_time (waybill_tracking_event_get_time (event_at (result, 2)), "2024-06-01 18:00:00 -0400");
-  g_assert_false (waybill_tracking_event_get_time_is_local (event_at (result, 2)));
+  tracker_assert_time (waybill_tracking_event_get_time (tracker_event_at (result, 0)), "2024-06-02 12:00:00 +0530");
+  g_assert_false (waybill_tracking_event_get_time_is_local (tracker_event_at (result, 0)));
+  tracker_assert_time (waybill_tracking_event_get_time (tracker_event_at (result, 1)), "2024-06-01 22:10:00 +0000");
+  g_assert_true (waybill_tracking_event_get_time_is_local (tracker_event_at (result, 1)));
+  tracker_assert_time (waybill_tracking_event_get_time (tracker_event_at (result, 2)), "2024-06-01 18:00:00 -0400");
+  g_assert_false (waybill_tracking_event_get_time_is_local (tracker_event_at (result, 2)));
 }
 
 static void
@@ -390,48 +366,15 @@ static void
 test_token_renewed (Fixture       *f,
                     gconstpointer  data)
 {
-  g_autoptr(WaybillTrackingReply) first = NULL;
-  g_autoptr(WaybillTrackingReply) second = NULL;
-  const FakeRequest *request;
-
-  fake_response_fixture (fake_carrier_server_queue (f->server, NUMBER_PATH, 200),
-                         "ups/3-in-transit.json");
-  fake_response_fixture (fake_carrier_server_queue (f->server, NUMBER_PATH, 200),
-                         "ups/4-out-for-delivery.json");
-
-  first = fake_track_one (f->tracker, NUMBER);
-  g_assert_nonnull (first->result);
-
   /* The token expires early on UPS's side: 401, a new token, one retry. */
-  fake_carrier_server_expire_tokens (f->server, "ups");
-  second = fake_track_one (f->tracker, NUMBER);
-  g_assert_nonnull (second->result);
-  g_assert_cmpint (second->result->status, ==, WAYBILL_STATUS_OUT_FOR_DELIVERY);
-
-  g_assert_cmpuint (fake_carrier_server_count (f->server, TOKEN_PATH), ==, 2);
-  g_assert_cmpuint (fake_carrier_server_count (f->server, TRACK_PATH), ==, 3);
-  g_assert_false (fake_carrier_server_get_request (f->server, 2)->authorized);
-  request = fake_carrier_server_get_last_request (f->server, TRACK_PATH);
-  g_assert_true (request->authorized);
-  g_assert_cmpstr (soup_message_headers_get_one (request->headers, "Authorization"), ==,
-                   "Bearer ups-token-2");
+  tracker_check_token_renewed (f, &api);
 }
 
 static void
 test_token_rejected_twice (Fixture       *f,
                            gconstpointer  data)
 {
-  g_autoptr(WaybillTrackingReply) reply = NULL;
-
-  /* Valid tokens, refused all the same: renewed once, not forever. */
-  fake_response_fixture (fake_carrier_server_queue (f->server, NUMBER_PATH, 401),
-                         "ups/error-250002.json");
-  fake_response_fixture (fake_carrier_server_queue (f->server, NUMBER_PATH, 401),
-                         "ups/error-250002.json");
-  reply = fake_track_one (f->tracker, NUMBER);
-  fake_assert_error (reply, WAYBILL_TRACKER_ERROR_AUTH);
-  g_assert_cmpuint (fake_carrier_server_count (f->server, TOKEN_PATH), ==, 2);
-  g_assert_cmpuint (fake_carrier_server_count (f->server, TRACK_PATH), ==, 2);
+  tracker_check_token_rejected_twice (f, &api);
 }
 
 static void
@@ -466,14 +409,9 @@ test_not_configured (Fixture       *f,
                      gconstpointer  data)
 {
   g_autoptr(WaybillCredentials) half = waybill_credentials_new (NULL, FAKE_UPS_CLIENT_ID, NULL);
-  g_autoptr(WaybillTrackingReply) reply = NULL;
+  const char *numbers[] = { NUMBER, NULL };
 
-  waybill_tracker_set_credentials (f->tracker, half);
-  reply = fake_track_one (f->tracker, NUMBER);
-  fake_assert_error (reply, WAYBILL_TRACKER_ERROR_NOT_CONFIGURED);
-  g_assert_cmpstr (reply->error->message, ==,
-                   "UPS is not set up; add the UPS client ID and secret in Preferences");
-  g_assert_cmpuint (fake_carrier_server_get_n_requests (f->server), ==, 0);
+  tracker_check_not_configured (f, half, numbers, "client ID and secret");
 }
 
 static void
@@ -506,13 +444,9 @@ test_unavailable (Fixture       *f,
                   gconstpointer  data)
 {
   static const char page[] = "<html><head><title>503 Service Temporarily Unavailable</title></head></html>";
-  g_autoptr(WaybillTrackingReply) down = NULL;
   g_autoptr(WaybillTrackingReply) token_down = NULL;
 
-  fake_response_body (fake_carrier_server_queue (f->server, NUMBER_PATH, 503), "text/html",
-                      page, strlen (page));
-  down = fake_track_one (f->tracker, NUMBER);
-  fake_assert_error (down, WAYBILL_TRACKER_ERROR_UNAVAILABLE);
+  tracker_check_down_page (f, NUMBER_PATH, NUMBER, 503, page, 0);
 
   /* The token expired, and the token endpoint is down. */
   fake_carrier_server_expire_tokens (f->server, "ups");
@@ -536,15 +470,8 @@ test_bad_response (Fixture       *f,
     "{\"trackResponse\":",
   };
 
-  for (guint i = 0; i < G_N_ELEMENTS (bodies); i++)
-    {
-      g_autoptr(WaybillTrackingReply) reply = NULL;
-
-      fake_response_body (fake_carrier_server_queue (f->server, NUMBER_PATH, 200),
-                          i == 0 ? "text/html" : "application/json", bodies[i], strlen (bodies[i]));
-      reply = fake_track_one (f->tracker, NUMBER);
-      fake_assert_error (reply, WAYBILL_TRACKER_ERROR_BAD_RESPONSE);
-    }
+  tracker_check_web_page (f, NUMBER_PATH, NUMBER, bodies[0]);
+  tracker_check_bad_bodies (f, NUMBER_PATH, NUMBER, bodies + 1, G_N_ELEMENTS (bodies) - 1);
 }
 
 static void
@@ -553,11 +480,7 @@ test_truncated (Fixture       *f,
 {
   g_autoptr(WaybillTrackingReply) reply = NULL;
 
-  fake_response_mode (fake_response_fixture (fake_carrier_server_queue (f->server, NUMBER_PATH, 200),
-                                             "ups/5-delivered.json"),
-                      FAKE_RESPONSE_TRUNCATED);
-  reply = fake_track_one (f->tracker, NUMBER);
-  fake_assert_error (reply, WAYBILL_TRACKER_ERROR_BAD_RESPONSE);
+  reply = tracker_track_truncated (f, NUMBER_PATH, "ups/5-delivered.json", NUMBER);
 }
 
 static void
@@ -578,13 +501,10 @@ static void
 test_parse_directly (void)
 {
   g_autoptr(WaybillTracker) tracker = waybill_tracker_ups_new (NULL);
-  g_autofree char *json = NULL;
   g_autoptr(GBytes) body = NULL;
   g_autoptr(WaybillTrackingReply) reply = NULL;
-  gsize length;
 
-  json = fake_load_fixture ("ups/5-delivered.json", &length);
-  body = g_bytes_new (json, length);
+  body = tracker_fixture_bytes ("ups/5-delivered.json");
   reply = waybill_tracker_ups_parse_response (WAYBILL_TRACKER_UPS (tracker), NUMBER, 200, body);
   g_assert_nonnull (reply->result);
   g_assert_cmpint (reply->result->status, ==, WAYBILL_STATUS_DELIVERED);
@@ -597,7 +517,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func) \
-  g_test_add ("/waybill/tracker-ups/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  g_test_add ("/waybill/tracker-ups/" path, Fixture, NULL, fixture_setup, func, tracker_fixture_teardown)
 
   ADD ("properties", test_properties);
   ADD ("lifecycle", test_lifecycle);

@@ -8,9 +8,8 @@
 #include <gio/gio.h>
 #include <string.h>
 
-#include "carriers/waybill-tracker-registry.h"
 #include "carriers/waybill-tracker-usps.h"
-#include "fake-carrier-server.h"
+#include "tracker-test-util.h"
 
 #define NUMBER      "9400111899560012345678"
 #define EXCEPTION   "9205590164917312751089"
@@ -22,48 +21,24 @@
 #define TRACK_PATH  "/tracking/v3/tracking/"
 #define NUMBER_PATH TRACK_PATH NUMBER
 
-typedef struct
-{
-  FakeCarrierServer *server;
-  WaybillTracker    *tracker;
-} Fixture;
+typedef TrackerFixture Fixture;
+
+static const TrackerOAuthApi api = {
+  .carrier = "usps",
+  .token_path = TOKEN_PATH,
+  .track_path = TRACK_PATH,
+  .number_path = NUMBER_PATH,
+  .number = NUMBER,
+  .in_transit = "usps/3-in-transit.json",
+  .out_for_delivery = "usps/4-out-for-delivery.json",
+  .rejected = "usps/error-401.json",
+};
 
 static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  f->server = fake_carrier_server_new ();
-  fake_carrier_server_setup_env (f->server);
-  f->tracker = waybill_tracker_usps_new (NULL);
-}
-
-static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
-{
-  g_assert_finalize_object (f->tracker);
-  g_assert_cmpuint (fake_carrier_server_get_n_unexpected (f->server), ==, 0);
-  fake_carrier_server_free (f->server);
-}
-
-static WaybillTrackingEvent *
-event_at (WaybillTrackingResult *result,
-          guint                  index)
-{
-  g_assert_cmpuint (index, <, result->events->len);
-
-  return g_ptr_array_index (result->events, index);
-}
-
-static void
-assert_time (GDateTime  *time,
-             const char *expected)
-{
-  g_autofree char *text = NULL;
-
-  g_assert_nonnull (time);
-  text = g_date_time_format (time, "%Y-%m-%d %H:%M:%S %z");
-  g_assert_cmpstr (text, ==, expected);
+  tracker_fixture_setup (f, waybill_tracker_usps_new);
 }
 
 static WaybillTrackingReply *
@@ -104,13 +79,7 @@ static void
 test_registry (Fixture       *f,
                gconstpointer  data)
 {
-  g_autoptr(WaybillTrackerRegistry) registry = waybill_tracker_registry_new (NULL);
-  WaybillTracker *tracker = waybill_tracker_registry_get (registry, "usps");
-
-  g_assert_true (WAYBILL_IS_TRACKER_USPS (tracker));
-  g_assert_true (waybill_tracker_registry_for_carrier (registry, "usps") == tracker);
-  waybill_tracker_set_credentials (tracker, NULL);
-  g_assert_false (waybill_tracker_registry_for_carrier (registry, "usps") == tracker);
+  tracker_check_registry ("usps", WAYBILL_TYPE_TRACKER_USPS);
 }
 
 static void
@@ -146,11 +115,11 @@ test_lifecycle (Fixture       *f,
       g_assert_cmpint (result->status, ==, steps[i].status);
       g_assert_cmpint (result->exception_reason, ==, WAYBILL_EXCEPTION_NONE);
       g_assert_cmpuint (result->events->len, ==, steps[i].n_events);
-      g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, 0)), ==,
+      g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, 0)), ==,
                        steps[i].status);
       /* GMTTimestamp and GMTOffset: exact times, at the place's offset. */
       for (guint j = 0; j < result->events->len; j++)
-        g_assert_false (waybill_tracking_event_get_time_is_local (event_at (result, j)));
+        g_assert_false (waybill_tracking_event_get_time_is_local (tracker_event_at (result, j)));
 
       request = fake_carrier_server_get_last_request (f->server, TRACK_PATH);
       g_assert_cmpstr (request->method, ==, "GET");
@@ -163,53 +132,53 @@ test_lifecycle (Fixture       *f,
         {
         case WAYBILL_STATUS_INFO_RECEIVED:
           g_assert_cmpstr (result->sub_status, ==, "Shipping Label Created, USPS Awaiting Item");
-          g_assert_cmpstr (waybill_tracking_event_get_code (event_at (result, 0)), ==, "GX");
-          g_assert_cmpstr (waybill_tracking_event_get_location (event_at (result, 0)), ==,
+          g_assert_cmpstr (waybill_tracking_event_get_code (tracker_event_at (result, 0)), ==, "GX");
+          g_assert_cmpstr (waybill_tracking_event_get_location (tracker_event_at (result, 0)), ==,
                            "ATLANTA, GA 30301");
-          assert_time (waybill_tracking_event_get_time (event_at (result, 0)),
-                       "2024-11-18 10:02:41 -0500");
+          tracker_assert_time (waybill_tracking_event_get_time (tracker_event_at (result, 0)),
+                               "2024-11-18 10:02:41 -0500");
           /* An expected day without a time: by its end. */
           g_assert_null (result->estimated_from);
-          assert_time (result->estimated_to, "2024-11-21 23:59:59 +0000");
+          tracker_assert_time (result->estimated_to, "2024-11-21 23:59:59 +0000");
           break;
 
         case WAYBILL_STATUS_PICKED_UP:
           g_assert_cmpstr (result->sub_status, ==, "USPS in possession of item");
-          g_assert_cmpstr (waybill_tracking_event_get_code (event_at (result, 0)), ==, "03");
+          g_assert_cmpstr (waybill_tracking_event_get_code (tracker_event_at (result, 0)), ==, "03");
           g_assert_null (result->estimated_from);
-          assert_time (result->estimated_to, "2024-11-20 23:59:59 +0000");
+          tracker_assert_time (result->estimated_to, "2024-11-20 23:59:59 +0000");
           break;
 
         case WAYBILL_STATUS_IN_TRANSIT:
-          g_assert_cmpstr (waybill_tracking_event_get_location (event_at (result, 0)), ==,
+          g_assert_cmpstr (waybill_tracking_event_get_location (tracker_event_at (result, 0)), ==,
                            "ORLANDO FL DISTRIBUTION CENTER");
-          g_assert_cmpstr (waybill_tracking_event_get_code (event_at (result, 1)), ==, "TL");
-          g_assert_null (waybill_tracking_event_get_location (event_at (result, 1)));
+          g_assert_cmpstr (waybill_tracking_event_get_code (tracker_event_at (result, 1)), ==, "TL");
+          g_assert_null (waybill_tracking_event_get_location (tracker_event_at (result, 1)));
           g_assert_null (result->estimated_from);
-          assert_time (result->estimated_to, "2024-11-20 21:00:00 -0500");
+          tracker_assert_time (result->estimated_to, "2024-11-20 21:00:00 -0500");
           break;
 
         case WAYBILL_STATUS_OUT_FOR_DELIVERY:
           /* The predicted window of deliveryDateExpectation. */
-          assert_time (result->estimated_from, "2024-11-20 12:30:00 +0000");
-          assert_time (result->estimated_to, "2024-11-20 16:30:00 +0000");
+          tracker_assert_time (result->estimated_from, "2024-11-20 12:30:00 +0000");
+          tracker_assert_time (result->estimated_to, "2024-11-20 16:30:00 +0000");
           break;
 
         case WAYBILL_STATUS_DELIVERED:
           g_assert_cmpstr (result->sub_status, ==, "Delivered, In/At Mailbox");
-          assert_time (result->delivered_at, "2024-11-20 14:36:12 -0500");
+          tracker_assert_time (result->delivered_at, "2024-11-20 14:36:12 -0500");
           g_assert_cmpstr (result->signed_by, ==, "J PARKER");
           g_assert_null (result->estimated_from);
           g_assert_null (result->estimated_to);
-          g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, 1)), ==,
+          g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, 1)), ==,
                            WAYBILL_STATUS_OUT_FOR_DELIVERY);
-          g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, 2)), ==,
+          g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, 2)), ==,
                            WAYBILL_STATUS_IN_TRANSIT);
-          g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, 8)), ==,
+          g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, 8)), ==,
                            WAYBILL_STATUS_PICKED_UP);
-          g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, 9)), ==,
+          g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, 9)), ==,
                            WAYBILL_STATUS_INFO_RECEIVED);
-          g_assert_cmpstr (waybill_tracking_event_get_location (event_at (result, 0)), ==,
+          g_assert_cmpstr (waybill_tracking_event_get_location (tracker_event_at (result, 0)), ==,
                            "WINTER PARK, FL 32789");
           break;
 
@@ -250,12 +219,12 @@ test_exception (Fixture       *f,
   g_assert_cmpint (result->exception_reason, ==, WAYBILL_EXCEPTION_ADDRESS);
   g_assert_cmpstr (result->sub_status, ==, "Undeliverable as Addressed");
   g_assert_cmpuint (result->events->len, ==, 5);
-  g_assert_cmpstr (waybill_tracking_event_get_code (event_at (result, 0)), ==, "05");
-  assert_time (waybill_tracking_event_get_time (event_at (result, 0)), "2024-12-03 11:12:08 -0600");
-  g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, 1)), ==,
+  g_assert_cmpstr (waybill_tracking_event_get_code (tracker_event_at (result, 0)), ==, "05");
+  tracker_assert_time (waybill_tracking_event_get_time (tracker_event_at (result, 0)), "2024-12-03 11:12:08 -0600");
+  g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, 1)), ==,
                    WAYBILL_STATUS_FAILED_ATTEMPT);
   /* The origin scan keeps its own offset. */
-  assert_time (waybill_tracking_event_get_time (event_at (result, 4)), "2024-11-29 15:03:12 -0500");
+  tracker_assert_time (waybill_tracking_event_get_time (tracker_event_at (result, 4)), "2024-11-29 15:03:12 -0500");
   g_assert_null (result->estimated_to);
 }
 
@@ -271,11 +240,11 @@ test_returned (Fixture       *f,
   /* "Return to Sender Processed" after "No Such Number". */
   g_assert_cmpint (result->exception_reason, ==, WAYBILL_EXCEPTION_ADDRESS);
   g_assert_cmpstr (result->sub_status, ==, "Return to Sender Processed");
-  g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, 0)), ==,
+  g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, 0)), ==,
                    WAYBILL_STATUS_RETURNED);
-  g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, 1)), ==,
+  g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, 1)), ==,
                    WAYBILL_STATUS_RETURNED);
-  g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, 2)), ==,
+  g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, 2)), ==,
                    WAYBILL_STATUS_OUT_FOR_DELIVERY);
   /* Going back: the expected delivery no longer holds. */
   g_assert_null (result->estimated_to);
@@ -294,12 +263,12 @@ test_rescheduled (Fixture       *f,
   g_assert_cmpint (result->status, ==, WAYBILL_STATUS_IN_TRANSIT);
   g_assert_cmpint (result->exception_reason, ==, WAYBILL_EXCEPTION_DELAY);
   g_assert_cmpstr (result->sub_status, ==, "Rescheduled to Next Delivery Day");
-  g_assert_cmpstr (waybill_tracking_event_get_code (event_at (result, 0)), ==, "71");
-  g_assert_cmpint (waybill_tracking_event_get_status (event_at (result, 0)), ==,
+  g_assert_cmpstr (waybill_tracking_event_get_code (tracker_event_at (result, 0)), ==, "71");
+  g_assert_cmpint (waybill_tracking_event_get_status (tracker_event_at (result, 0)), ==,
                    WAYBILL_STATUS_IN_TRANSIT);
   /* Flat predicted window fields, in 24-hour times. */
-  assert_time (result->estimated_from, "2025-02-15 10:00:00 +0000");
-  assert_time (result->estimated_to, "2025-02-15 14:00:00 +0000");
+  tracker_assert_time (result->estimated_from, "2025-02-15 10:00:00 +0000");
+  tracker_assert_time (result->estimated_to, "2025-02-15 14:00:00 +0000");
 }
 
 static void
@@ -312,11 +281,11 @@ test_html_entities (Fixture       *f,
   g_assert_nonnull (result);
   g_assert_cmpint (result->status, ==, WAYBILL_STATUS_AVAILABLE_FOR_PICKUP);
   g_assert_cmpstr (result->sub_status, ==, "Available for Pickup, USPS Smart Locker™");
-  g_assert_cmpstr (waybill_tracking_event_get_description (event_at (result, 0)), ==,
+  g_assert_cmpstr (waybill_tracking_event_get_description (tracker_event_at (result, 0)), ==,
                    "Available for Pickup, USPS Smart Locker™");
-  g_assert_cmpstr (waybill_tracking_event_get_location (event_at (result, 0)), ==,
+  g_assert_cmpstr (waybill_tracking_event_get_location (tracker_event_at (result, 0)), ==,
                    "O'FALLON, MO 63366");
-  g_assert_cmpstr (waybill_tracking_event_get_location (event_at (result, 2)), ==,
+  g_assert_cmpstr (waybill_tracking_event_get_location (tracker_event_at (result, 2)), ==,
                    "ST. LOUIS, MO 63101");
 }
 
@@ -372,18 +341,18 @@ test_times (Fixture       *f,
   g_assert_cmpuint (result->events->len, ==, 4);
 
   /* GMT without GMTOffset: at the offset its local time shows. */
-  assert_time (waybill_tracking_event_get_time (event_at (result, 0)), "2025-02-10 06:30:27 -0500");
-  g_assert_false (waybill_tracking_event_get_time_is_local (event_at (result, 0)));
+  tracker_assert_time (waybill_tracking_event_get_time (tracker_event_at (result, 0)), "2025-02-10 06:30:27 -0500");
+  g_assert_false (waybill_tracking_event_get_time_is_local (tracker_event_at (result, 0)));
   /* GMT and GMTOffset without a local time. */
-  assert_time (waybill_tracking_event_get_time (event_at (result, 1)), "2025-02-09 15:45:00 -0500");
-  g_assert_false (waybill_tracking_event_get_time_is_local (event_at (result, 1)));
+  tracker_assert_time (waybill_tracking_event_get_time (tracker_event_at (result, 1)), "2025-02-09 15:45:00 -0500");
+  g_assert_false (waybill_tracking_event_get_time_is_local (tracker_event_at (result, 1)));
   /* An offset without GMT: the local time at that offset. */
-  assert_time (waybill_tracking_event_get_time (event_at (result, 2)), "2025-02-09 13:00:00 +0100");
-  g_assert_false (waybill_tracking_event_get_time_is_local (event_at (result, 2)));
+  tracker_assert_time (waybill_tracking_event_get_time (tracker_event_at (result, 2)), "2025-02-09 13:00:00 +0100");
+  g_assert_false (waybill_tracking_event_get_time_is_local (tracker_event_at (result, 2)));
   /* Neither: the local time as written, marked local. */
-  assert_time (waybill_tracking_event_get_time (event_at (result, 3)), "2025-02-08 22:10:00 +0000");
-  g_assert_true (waybill_tracking_event_get_time_is_local (event_at (result, 3)));
-  g_assert_cmpstr (waybill_tracking_event_get_location (event_at (result, 3)), ==,
+  tracker_assert_time (waybill_tracking_event_get_time (tracker_event_at (result, 3)), "2025-02-08 22:10:00 +0000");
+  g_assert_true (waybill_tracking_event_get_time_is_local (tracker_event_at (result, 3)));
+  g_assert_cmpstr (waybill_tracking_event_get_location (tracker_event_at (result, 3)), ==,
                    "FRANKFURT, GERMANY");
 }
 
@@ -501,11 +470,11 @@ test_codes (Fixture       *f,
                  waybill_status_to_id (cases[i].status),
                  waybill_exception_reason_to_id (cases[i].reason));
       g_assert_cmpuint (reply->result->events->len, ==, 1);
-      g_assert_cmpstr (waybill_tracking_event_get_code (event_at (reply->result, 0)), ==,
+      g_assert_cmpstr (waybill_tracking_event_get_code (tracker_event_at (reply->result, 0)), ==,
                        cases[i].code);
-      g_assert_cmpstr (waybill_tracking_event_get_description (event_at (reply->result, 0)), ==,
+      g_assert_cmpstr (waybill_tracking_event_get_description (tracker_event_at (reply->result, 0)), ==,
                        cases[i].event_type);
-      g_assert_cmpstr (waybill_tracking_event_get_location (event_at (reply->result, 0)), ==,
+      g_assert_cmpstr (waybill_tracking_event_get_location (tracker_event_at (reply->result, 0)), ==,
                        "NEW YORK, NY 10001");
     }
 }
@@ -588,75 +557,24 @@ static void
 test_token_renewed (Fixture       *f,
                     gconstpointer  data)
 {
-  g_autoptr(WaybillTrackingReply) first = NULL;
-  g_autoptr(WaybillTrackingReply) second = NULL;
-  const FakeRequest *request;
-
-  fake_response_fixture (fake_carrier_server_queue (f->server, NUMBER_PATH, 200),
-                         "usps/3-in-transit.json");
-  fake_response_fixture (fake_carrier_server_queue (f->server, NUMBER_PATH, 200),
-                         "usps/4-out-for-delivery.json");
-
-  first = fake_track_one (f->tracker, NUMBER);
-  g_assert_nonnull (first->result);
-
-  fake_carrier_server_expire_tokens (f->server, "usps");
-  second = fake_track_one (f->tracker, NUMBER);
-  g_assert_nonnull (second->result);
-  g_assert_cmpint (second->result->status, ==, WAYBILL_STATUS_OUT_FOR_DELIVERY);
-
-  g_assert_cmpuint (fake_carrier_server_count (f->server, TOKEN_PATH), ==, 2);
-  g_assert_cmpuint (fake_carrier_server_count (f->server, TRACK_PATH), ==, 3);
-  g_assert_false (fake_carrier_server_get_request (f->server, 2)->authorized);
-  request = fake_carrier_server_get_last_request (f->server, TRACK_PATH);
-  g_assert_true (request->authorized);
-  g_assert_cmpstr (soup_message_headers_get_one (request->headers, "Authorization"), ==,
-                   "Bearer usps-token-2");
+  tracker_check_token_renewed (f, &api);
 }
 
 static void
 test_token_expiry (Fixture       *f,
                    gconstpointer  data)
 {
-  g_autoptr(WaybillTrackingReply) first = NULL;
-  g_autoptr(WaybillTrackingReply) second = NULL;
-  gint64 fetched;
-
-  /* USPS sends expires_in as a string; one of 2 seconds is renewed after 1. */
-  fake_carrier_server_set_token_expires_in (f->server, "usps", "\"2\"");
-  fake_response_fixture (fake_carrier_server_queue (f->server, NUMBER_PATH, 200),
-                         "usps/3-in-transit.json");
-  fake_response_fixture (fake_carrier_server_queue (f->server, NUMBER_PATH, 200),
-                         "usps/4-out-for-delivery.json");
-
-  first = fake_track_one (f->tracker, NUMBER);
-  fetched = g_get_monotonic_time () / G_USEC_PER_SEC;
-  g_assert_nonnull (first->result);
-  while (g_get_monotonic_time () / G_USEC_PER_SEC <= fetched)
-    g_usleep (20 * 1000);
-
-  second = fake_track_one (f->tracker, NUMBER);
-  g_assert_nonnull (second->result);
-  g_assert_cmpuint (fake_carrier_server_count (f->server, TOKEN_PATH), ==, 2);
-  g_assert_cmpuint (fake_carrier_server_count (f->server, TRACK_PATH), ==, 2);
-  g_assert_true (fake_carrier_server_get_last_request (f->server, TRACK_PATH)->authorized);
+  /* USPS sends expires_in as a string. */
+  tracker_check_token_expiry (f, &api, "\"2\"");
 }
 
 static void
 test_token_rejected_twice (Fixture       *f,
                            gconstpointer  data)
 {
-  g_autoptr(WaybillTrackingReply) reply = NULL;
   g_autoptr(WaybillTrackingReply) forbidden = NULL;
 
-  fake_response_fixture (fake_carrier_server_queue (f->server, NUMBER_PATH, 401),
-                         "usps/error-401.json");
-  fake_response_fixture (fake_carrier_server_queue (f->server, NUMBER_PATH, 401),
-                         "usps/error-401.json");
-  reply = fake_track_one (f->tracker, NUMBER);
-  fake_assert_error (reply, WAYBILL_TRACKER_ERROR_AUTH);
-  g_assert_cmpuint (fake_carrier_server_count (f->server, TOKEN_PATH), ==, 2);
-  g_assert_cmpuint (fake_carrier_server_count (f->server, TRACK_PATH), ==, 2);
+  tracker_check_token_rejected_twice (f, &api);
 
   /* 403: no renewal. */
   fake_response_json (fake_carrier_server_queue (f->server, NUMBER_PATH, 403),
@@ -690,14 +608,9 @@ test_not_configured (Fixture       *f,
                      gconstpointer  data)
 {
   g_autoptr(WaybillCredentials) half = waybill_credentials_new (NULL, NULL, FAKE_USPS_CLIENT_SECRET);
-  g_autoptr(WaybillTrackingReply) reply = NULL;
+  const char *numbers[] = { NUMBER, NULL };
 
-  waybill_tracker_set_credentials (f->tracker, half);
-  reply = fake_track_one (f->tracker, NUMBER);
-  fake_assert_error (reply, WAYBILL_TRACKER_ERROR_NOT_CONFIGURED);
-  g_assert_cmpstr (reply->error->message, ==,
-                   "USPS is not set up; add the USPS client ID and secret in Preferences");
-  g_assert_cmpuint (fake_carrier_server_get_n_requests (f->server), ==, 0);
+  tracker_check_not_configured (f, half, numbers, "client ID and secret");
 }
 
 static void
@@ -741,7 +654,6 @@ test_unavailable (Fixture       *f,
 {
   static const char page[] = "<html><body><h1>500 Internal Server Error</h1></body></html>";
   g_autoptr(WaybillTrackingReply) down = NULL;
-  g_autoptr(WaybillTrackingReply) broken = NULL;
 
   fake_response_header (fake_response_fixture (fake_carrier_server_queue (f->server, NUMBER_PATH, 503),
                                                "usps/error-503.json"),
@@ -750,11 +662,7 @@ test_unavailable (Fixture       *f,
   fake_assert_error (down, WAYBILL_TRACKER_ERROR_UNAVAILABLE);
   g_assert_cmpuint (down->retry_after_seconds, ==, 120);
 
-  fake_response_body (fake_carrier_server_queue (f->server, NUMBER_PATH, 500), "text/html",
-                      page, strlen (page));
-  broken = fake_track_one (f->tracker, NUMBER);
-  fake_assert_error (broken, WAYBILL_TRACKER_ERROR_UNAVAILABLE);
-  g_assert_cmpuint (broken->retry_after_seconds, ==, 0);
+  tracker_check_down_page (f, NUMBER_PATH, NUMBER, 500, page, 0);
 }
 
 static void
@@ -770,15 +678,8 @@ test_bad_response (Fixture       *f,
     "{\"trackingNumber\":\"" NUMBER "\",\"status\":",
   };
 
-  for (guint i = 0; i < G_N_ELEMENTS (bodies); i++)
-    {
-      g_autoptr(WaybillTrackingReply) reply = NULL;
-
-      fake_response_body (fake_carrier_server_queue (f->server, NUMBER_PATH, 200),
-                          i == 0 ? "text/html" : "application/json", bodies[i], strlen (bodies[i]));
-      reply = fake_track_one (f->tracker, NUMBER);
-      fake_assert_error (reply, WAYBILL_TRACKER_ERROR_BAD_RESPONSE);
-    }
+  tracker_check_web_page (f, NUMBER_PATH, NUMBER, bodies[0]);
+  tracker_check_bad_bodies (f, NUMBER_PATH, NUMBER, bodies + 1, G_N_ELEMENTS (bodies) - 1);
 }
 
 static void
@@ -787,11 +688,7 @@ test_truncated (Fixture       *f,
 {
   g_autoptr(WaybillTrackingReply) reply = NULL;
 
-  fake_response_mode (fake_response_fixture (fake_carrier_server_queue (f->server, NUMBER_PATH, 200),
-                                             "usps/5-delivered.json"),
-                      FAKE_RESPONSE_TRUNCATED);
-  reply = fake_track_one (f->tracker, NUMBER);
-  fake_assert_error (reply, WAYBILL_TRACKER_ERROR_BAD_RESPONSE);
+  reply = tracker_track_truncated (f, NUMBER_PATH, "usps/5-delivered.json", NUMBER);
 }
 
 static void
@@ -801,12 +698,7 @@ test_timeout (Fixture       *f,
   g_autoptr(WaybillTrackingReply) reply = NULL;
   g_autoptr(WaybillTrackingReply) token = NULL;
 
-  waybill_tracker_set_timeout_ms (f->tracker, 200);
-  fake_response_mode (fake_carrier_server_queue (f->server, NUMBER_PATH, 200),
-                      FAKE_RESPONSE_NEVER_ANSWER);
-  reply = fake_track_one (f->tracker, NUMBER);
-  fake_assert_error (reply, WAYBILL_TRACKER_ERROR_NETWORK);
-  g_assert_cmpstr (reply->error->message, ==, "Could not reach USPS: no answer within 0.2 seconds");
+  reply = tracker_track_never_answered (f, NUMBER_PATH, 200, NUMBER);
 
   fake_carrier_server_expire_tokens (f->server, "usps");
   fake_response_mode (fake_carrier_server_queue (f->server, TOKEN_PATH, 200),
@@ -819,25 +711,17 @@ static void
 test_refused (Fixture       *f,
               gconstpointer  data)
 {
-  g_autoptr(WaybillTrackingReply) reply = NULL;
-
-  waybill_tracker_set_base_url (f->tracker, "http://127.0.0.1:1");
-  reply = fake_track_one (f->tracker, NUMBER);
-  fake_assert_error (reply, WAYBILL_TRACKER_ERROR_NETWORK);
-  g_assert_cmpstr (reply->error->message, ==, "Could not reach USPS: the connection was refused");
+  tracker_check_refused (f, NUMBER);
 }
 
 static void
 test_parse_directly (void)
 {
   g_autoptr(WaybillTracker) tracker = waybill_tracker_usps_new (NULL);
-  g_autofree char *json = NULL;
   g_autoptr(GBytes) body = NULL;
   g_autoptr(WaybillTrackingReply) reply = NULL;
-  gsize length;
 
-  json = fake_load_fixture ("usps/5-delivered.json", &length);
-  body = g_bytes_new (json, length);
+  body = tracker_fixture_bytes ("usps/5-delivered.json");
   reply = waybill_tracker_usps_parse_response (WAYBILL_TRACKER_USPS (tracker), NUMBER, 200, body);
   g_assert_nonnull (reply->result);
   g_assert_cmpint (reply->result->status, ==, WAYBILL_STATUS_DELIVERED);
@@ -850,7 +734,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func) \
-  g_test_add ("/waybill/tracker-usps/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  g_test_add ("/waybill/tracker-usps/" path, Fixture, NULL, fixture_setup, func, tracker_fixture_teardown)
 
   ADD ("properties", test_properties);
   ADD ("registry", test_registry);
