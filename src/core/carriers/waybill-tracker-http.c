@@ -12,14 +12,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "waybill-json-parse.h"
 #include "waybill-tracker-private.h"
 
 /* How much of the body is read at once. */
 #define READ_CHUNK_SIZE (64 * 1024)
 
-/* JSON nested deeper than this is no tracking answer, and json-glib's
- * parser recurses once per level: a body of 8 MiB of "[" would overflow the
- * stack.  Such bodies are refused before parsing. */
+/* JSON nested deeper than this is no tracking answer. */
 #define MAX_JSON_DEPTH 128
 
 /* ---- Responses -------------------------------------------------------- */
@@ -69,38 +68,6 @@ waybill_http_response_is_success (const WaybillHttpResponse *response)
 }
 
 static gboolean
-json_depth_ok (const char *data,
-               gsize       len)
-{
-  gboolean in_string = FALSE;
-  guint depth = 0;
-
-  for (gsize i = 0; i < len; i++)
-    {
-      char c = data[i];
-
-      if (in_string)
-        {
-          if (c == '\\')
-            i++;
-          else if (c == '"')
-            in_string = FALSE;
-        }
-      else if (c == '"')
-        in_string = TRUE;
-      else if (c == '[' || c == '{')
-        {
-          if (++depth > MAX_JSON_DEPTH)
-            return FALSE;
-        }
-      else if ((c == ']' || c == '}') && depth > 0)
-        depth--;
-    }
-
-  return TRUE;
-}
-
-static gboolean
 looks_like_html (const char *data,
                  gsize       len)
 {
@@ -126,8 +93,8 @@ waybill_http_response_parse_json (const WaybillHttpResponse  *response,
                                   WaybillTracker             *tracker,
                                   GError                    **error)
 {
-  g_autoptr(JsonParser) parser = NULL;
   g_autoptr(GError) local_error = NULL;
+  JsonNode *root;
   const char *data;
   gsize len;
 
@@ -149,26 +116,20 @@ waybill_http_response_parse_json (const WaybillHttpResponse  *response,
                                                            _("a web page instead of data")));
       return NULL;
     }
-  if (!json_depth_ok (data, len))
+  root = waybill_json_parse (data, len, MAX_JSON_DEPTH, &local_error);
+  if (root == NULL)
     {
+      g_debug ("Not JSON: %s", local_error->message);
       g_propagate_error (error, waybill_tracker_error_new (tracker,
                                                            WAYBILL_TRACKER_ERROR_BAD_RESPONSE,
-                                                           _("data nested too deeply")));
+                                                           g_error_matches (local_error, WAYBILL_JSON_PARSE_ERROR,
+                                                                            WAYBILL_JSON_PARSE_ERROR_TOO_DEEP)
+                                                             ? _("data nested too deeply")
+                                                             : _("not JSON")));
       return NULL;
     }
 
-  parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, data, (gssize) len, &local_error) ||
-      json_parser_get_root (parser) == NULL)
-    {
-      g_debug ("Not JSON: %s", local_error ? local_error->message : "no root");
-      g_propagate_error (error, waybill_tracker_error_new (tracker,
-                                                           WAYBILL_TRACKER_ERROR_BAD_RESPONSE,
-                                                           _("not JSON")));
-      return NULL;
-    }
-
-  return json_parser_steal_root (parser);
+  return root;
 }
 
 /**
