@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "carriers/waybill-credentials.h"
+#include "carriers/waybill-json-parse.h"
 #include "../fake-carrier-server.h"
 #include "waybill-refresher.h"
 #include "waybill-store.h"
@@ -26,8 +27,12 @@
  * rate limit off.  refresh.rss: the refreshing process's peak resident
  * memory.  Prints
  *   refresh.throughput VALUE shipments/s limit=VALUE ratio=VALUE
+ *   refresh.bare_parse VALUE shipments/s limit=VALUE ratio=VALUE
  *   refresh.rss VALUE MB
  *   refresh.cpu VALUE s
+ * refresh.bare_parse is the bare loop that also parses each answer into
+ * json-glib's nodes with the trackers' parser, and does nothing else: the
+ * least any client that reads the answers does, beside the same limit.
  * with the medians of WAYBILL_BENCH_RUNS runs (default 5) of
  * WAYBILL_BENCH_SHIPMENTS shipments (default 10,000).
  *
@@ -39,6 +44,7 @@
  *   bench-refresh refresh DB       one refresher pass; prints ms, the
  *                                  number checked, KiB and CPU ms
  *   bench-refresh bare N           one bare loop over N numbers; prints ms
+ *   bench-refresh bare-parse N     the same, parsing each answer
  *   bench-refresh database DB N    makes the database of N shipments
  * (the URL and credentials come from the WAYBILL_FEDEX_* variables). */
 
@@ -224,6 +230,7 @@ typedef struct
   guint        n;
   guint        next;
   guint        answered;
+  gboolean     parse;
   gboolean     done;
 } Bare;
 
@@ -241,6 +248,16 @@ bare_track_cb (GObject      *source,
   g_assert_no_error (error);
   g_assert_cmpuint (g_bytes_get_size (body), >, 0);
   bare->answered++;
+
+  if (bare->parse)
+    {
+      gsize size;
+      const char *data = g_bytes_get_data (body, &size);
+      g_autoptr(JsonNode) root = waybill_json_parse (data, size, 128, &error);
+
+      g_assert_no_error (error);
+      g_assert_true (JSON_NODE_HOLDS_OBJECT (root));
+    }
 
   if (bare->next < bare->n)
     bare_send_next (bare);
@@ -295,7 +312,8 @@ bare_token_cb (GObject      *source,
 }
 
 static int
-bare (guint n)
+bare (guint    n,
+      gboolean parse)
 {
   g_autofree char *url_name = waybill_credentials_env_name ("fedex", "URL");
   g_autofree char *id_name = waybill_credentials_env_name ("fedex", "CLIENT_ID");
@@ -310,6 +328,7 @@ bare (guint n)
   data.session = soup_session_new ();
   data.url = g_getenv (url_name);
   data.n = n;
+  data.parse = parse;
   g_assert_nonnull (data.url);
 
   start = now_ms ();
@@ -401,6 +420,7 @@ main (int   argc,
   g_autofree char *n_text = NULL;
   g_autofree double *refresher = NULL;
   g_autofree double *limit = NULL;
+  g_autofree double *parsing = NULL;
   g_autofree double *rss = NULL;
   g_autofree double *cpu = NULL;
   g_autoptr(GError) error = NULL;
@@ -408,14 +428,16 @@ main (int   argc,
   g_autofree char *url = NULL;
   GPid server_pid;
   int server_in, server_stdout;
-  double r, b;
+  double r, b, p;
 
   if (argc > 1 && g_str_equal (argv[1], "serve"))
     return serve ();
   if (argc > 2 && g_str_equal (argv[1], "refresh"))
     return refresh (argv[2]);
   if (argc > 2 && g_str_equal (argv[1], "bare"))
-    return bare ((guint) atoi (argv[2]));
+    return bare ((guint) atoi (argv[2]), FALSE);
+  if (argc > 2 && g_str_equal (argv[1], "bare-parse"))
+    return bare ((guint) atoi (argv[2]), TRUE);
   if (argc > 3 && g_str_equal (argv[1], "database"))
     {
       make_database (argv[2], (guint) atoi (argv[3]));
@@ -458,12 +480,16 @@ main (int   argc,
 
   refresher = g_new (double, runs);
   limit = g_new (double, runs);
+  parsing = g_new (double, runs);
   rss = g_new (double, runs);
   cpu = g_new (double, runs);
+  /* The three sides take turns, each run starting with another one. */
   for (guint i = 0; i < runs; i++)
-    for (guint side = 0; side < 2; side++)
+    for (guint turn = 0; turn < 3; turn++)
       {
-        if ((side + i) % 2 == 0)
+        guint side = (turn + i) % 3;
+
+        if (side == 0)
           {
             const char *refresh_argv[] = { self_path, "refresh", run_db, NULL };
             g_autofree char *out = NULL;
@@ -484,10 +510,13 @@ main (int   argc,
           }
         else
           {
-            const char *bare_argv[] = { self_path, "bare", n_text, NULL };
+            const char *bare_argv[] = { self_path, side == 1 ? "bare" : "bare-parse", n_text, NULL };
             g_autofree char *out = run_child (bare_argv);
 
-            limit[i] = g_ascii_strtod (out, NULL);
+            if (side == 1)
+              limit[i] = g_ascii_strtod (out, NULL);
+            else
+              parsing[i] = g_ascii_strtod (out, NULL);
           }
       }
 
@@ -499,7 +528,9 @@ main (int   argc,
    * refresher's. */
   r = median (refresher, runs);
   b = median (limit, runs);
+  p = median (parsing, runs);
   printf ("refresh.throughput %.0f shipments/s limit=%.0f ratio=%.2f\n", n / (r / 1000.0), n / (b / 1000.0), b / r);
+  printf ("refresh.bare_parse %.0f shipments/s limit=%.0f ratio=%.2f\n", n / (p / 1000.0), n / (b / 1000.0), b / p);
   printf ("refresh.rss %.1f MB\n", median (rss, runs));
   /* The refreshing process's own CPU time, which the noise of a shared
    * machine moves less than the wall clock. */
