@@ -5,6 +5,7 @@
 
 #include "config.h"
 
+#include "test-util.h"
 #include "ui-util.h"
 
 #include <adwaita.h>
@@ -61,11 +62,9 @@ fixture_set_up (Fixture       *fixture,
 {
   g_autoptr(GError) error = NULL;
 
-  fixture->dir = g_dir_make_tmp ("waybill-window-rows-XXXXXX", &error);
-  g_assert_no_error (error);
+  fixture->dir = test_make_tmp_dir ("window-rows");
   fixture->path = g_build_filename (fixture->dir, "waybill.db", NULL);
-  fixture->store = waybill_store_open (fixture->path, &error);
-  g_assert_no_error (error);
+  fixture->store = test_open_store (fixture->path);
   waybill_demo_fill (fixture->store, N_ORDERS, 77, &error);
   g_assert_no_error (error);
 
@@ -77,16 +76,10 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  g_autofree char *wal = g_strconcat (fixture->path, "-wal", NULL);
-  g_autofree char *shm = g_strconcat (fixture->path, "-shm", NULL);
-
   gtk_window_destroy (GTK_WINDOW (fixture->window));
   iterate (50);
   g_assert_finalize_object (fixture->store);
-  g_remove (fixture->path);
-  g_remove (wal);
-  g_remove (shm);
-  g_rmdir (fixture->dir);
+  remove_tree (fixture->dir);
   g_free (fixture->path);
   g_free (fixture->dir);
 }
