@@ -733,6 +733,160 @@ test_large_text (Fixture       *fixture,
   g_object_set (settings, "gtk-xft-dpi", dpi, NULL);
 }
 
+/* The columns of @texture's band [@y0, @y1) that hold ink, anything
+ * unlike the background at the band's left edge; FALSE when none do. */
+static gboolean
+ink_columns (GdkTexture *texture,
+             int         y0,
+             int         y1,
+             int        *first,
+             int        *last)
+{
+  int width = gdk_texture_get_width (texture);
+  int height = gdk_texture_get_height (texture);
+  gsize stride = (gsize) width * 4;
+  g_autofree guchar *pixels = g_malloc (stride * height);
+
+  gdk_texture_download (texture, pixels, stride);
+  *first = -1;
+  *last = -1;
+  for (int y = MAX (y0, 0); y < MIN (y1, height); y++)
+    {
+      const guint32 *line = (const guint32 *) (pixels + stride * y);
+
+      for (int x = 0; x < width; x++)
+        {
+          guint32 a = line[x], b = line[0];
+          int difference = 0;
+
+          for (int shift = 0; shift < 32; shift += 8)
+            difference = MAX (difference, ABS ((int) ((a >> shift) & 0xff) - (int) ((b >> shift) & 0xff)));
+          if (difference < 48)
+            continue;
+          if (*first < 0 || x < *first)
+            *first = x;
+          if (x > *last)
+            *last = x;
+        }
+    }
+
+  return *first >= 0;
+}
+
+/* Where @row draws ink in its first line (the number and the customer)
+ * and its last (the tracking number, short and alone), in columns of the
+ * row, and where its status pill is. */
+static void
+row_extents (GtkWidget *row,
+             int        line1[2],
+             int        tracking[2],
+             int        pill[2])
+{
+  g_autoptr(GdkTexture) texture = render_widget (row);
+  int height = gtk_widget_get_height (row);
+  GtkWidget *pill_widget = NULL;
+  graphene_rect_t bounds;
+
+  g_assert_true (ink_columns (texture, 2, height / 4, &line1[0], &line1[1]));
+  g_assert_true (ink_columns (texture, height * 3 / 4, height - 2, &tracking[0], &tracking[1]));
+
+  for (GtkWidget *c = gtk_widget_get_first_child (row); c != NULL; c = gtk_widget_get_next_sibling (c))
+    if (g_str_equal (G_OBJECT_TYPE_NAME (c), "WaybillStatusPill"))
+      pill_widget = c;
+  g_assert_nonnull (pill_widget);
+  g_assert_true (gtk_widget_compute_bounds (pill_widget, row, &bounds));
+  pill[0] = (int) bounds.origin.x;
+  pill[1] = (int) (bounds.origin.x + bounds.size.width);
+}
+
+/* A row alone in a window 500 pixels wide, drawn in @direction. */
+static GtkWidget *
+show_row (WaybillOrder     *order,
+          GtkTextDirection  direction)
+{
+  GtkWidget *window = gtk_window_new ();
+  WaybillOrderRow *row = waybill_order_row_new ();
+
+  gtk_widget_set_default_direction (direction);
+  waybill_order_row_set_order (row, order);
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (row));
+  gtk_window_set_default_size (GTK_WINDOW (window), 500, -1);
+  gtk_window_present (GTK_WINDOW (window));
+  gtk_test_widget_wait_for_draw (window);
+  iterate (100);
+  g_assert_cmpint (gtk_widget_get_direction (GTK_WIDGET (row)), ==, direction);
+
+  return window;
+}
+
+/* Right-to-left languages: an order row draws its texts itself, so it is
+ * checked to mirror, beside the same row left to right, with texts in
+ * both directions: a Hebrew name and a Latin tracking number (Pango swaps
+ * left and right alignment for a paragraph whose direction differs from
+ * the window's).  Then the window: nothing in the order's detail
+ * overlaps, and no text is cut short. */
+static void
+test_right_to_left (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(WaybillOrder) order = waybill_order_new ("WB-1042", "\xd7\x93\xd7\x95\xd7\x93 \xd7\x9b\xd7\x94\xd7\x9f");
+  g_autoptr(WaybillShipment) shipment = waybill_shipment_new ("ups", "1Z999AA10123456784");
+  g_autoptr(GPtrArray) cut = NULL;
+  int line1[2], tracking[2], pill[2];
+  GtkWidget *window, *row;
+  int width;
+
+  waybill_shipment_set_status (shipment, WAYBILL_STATUS_IN_TRANSIT);
+  waybill_order_add_shipment (order, shipment);
+
+  /* Left to right, as a control: each text starts at the left. */
+  window = show_row (order, GTK_TEXT_DIR_LTR);
+  row = gtk_window_get_child (GTK_WINDOW (window));
+  width = gtk_widget_get_width (row);
+  row_extents (row, line1, tracking, pill);
+  g_test_message ("left to right: line 1 %d-%d, tracking %d-%d, pill %d-%d of %d",
+                  line1[0], line1[1], tracking[0], tracking[1], pill[0], pill[1], width);
+  g_assert_cmpint (line1[0], <, width / 8);
+  g_assert_cmpint (line1[1], <, width / 2);
+  g_assert_cmpint (tracking[0], <, width / 8);
+  g_assert_cmpint (tracking[1], <, width / 2);
+  g_assert_cmpint (pill[0], <, width / 8);
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  /* Right to left: the same, mirrored. */
+  window = show_row (order, GTK_TEXT_DIR_RTL);
+  row = gtk_window_get_child (GTK_WINDOW (window));
+  width = gtk_widget_get_width (row);
+  row_extents (row, line1, tracking, pill);
+  g_test_message ("right to left: line 1 %d-%d, tracking %d-%d, pill %d-%d of %d",
+                  line1[0], line1[1], tracking[0], tracking[1], pill[0], pill[1], width);
+  g_assert_cmpint (line1[0], >, width / 2);
+  g_assert_cmpint (line1[1], >, width - width / 8);
+  g_assert_cmpint (tracking[0], >, width / 2);
+  g_assert_cmpint (tracking[1], >, width - width / 8);
+  g_assert_cmpint (pill[1], >, width - width / 8);
+  {
+    g_autofree char *misplaced = find_misplaced_child (row);
+
+    g_assert_cmpstr (misplaced, ==, NULL);
+  }
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  /* The whole window right to left, with the order that has the most. */
+  iterate (100);
+  waybill_window_show_order_id (fixture->window, busy_order_id (fixture));
+  iterate (300);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (fixture->window));
+  assert_order_detail_apart (waybill_window_get_detail (fixture->window));
+  save_screenshot (GTK_WIDGET (fixture->window), "right-to-left.png");
+  cut = ellipsized (GTK_WIDGET (fixture->window));
+  for (guint i = 0; i < cut->len; i++)
+    g_test_message ("cut short: %s", (char *) g_ptr_array_index (cut, i));
+  g_assert_cmpuint (cut->len, ==, 0);
+
+  gtk_widget_set_default_direction (GTK_TEXT_DIR_LTR);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -758,6 +912,8 @@ main (int   argc,
   g_test_add ("/waybill/accessibility/large-text", Fixture, NULL, fixture_set_up, test_large_text,
               fixture_tear_down);
   g_test_add ("/waybill/accessibility/lookup", Fixture, NULL, fixture_set_up, test_lookup_named, fixture_tear_down);
+  g_test_add ("/waybill/accessibility/right-to-left", Fixture, NULL, fixture_set_up, test_right_to_left,
+              fixture_tear_down);
 
   return g_test_run ();
 }

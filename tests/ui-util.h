@@ -15,6 +15,7 @@ void  ui_test_load_app_style (void);
 char *widget_text     (gpointer    widget);
 void  save_screenshot (GtkWidget  *widget,
                        const char *name);
+GdkTexture *render_widget (GtkWidget *widget);
 char *find_misplaced_child (GtkWidget *parent);
 void  assert_order_detail_apart (GtkWidget *detail);
 

@@ -300,7 +300,12 @@ waybill_order_row_size_allocate (GtkWidget *widget,
   pango_layout_set_width (self->tracking_layout, MAX (width - 2 * MARGIN_X, 0) * PANGO_SCALE);
 }
 
-/* Draws @layout at @x in its line, centred up and down like a label. */
+/* Draws @layout at the start of its place (@x and the layout's width, or
+ * the text's), centred up and down like a label.  The text is placed by
+ * its own extents, not by the layout's alignment: Pango swaps left and
+ * right alignment for a paragraph whose direction differs from the
+ * widget's (a Latin tracking number in a right-to-left window, a Hebrew
+ * name in a left-to-right one). */
 static void
 draw_text (WaybillOrderRow *self,
            GtkSnapshot     *snapshot,
@@ -311,15 +316,16 @@ draw_text (WaybillOrderRow *self,
            const GdkRGBA   *color)
 {
   PangoRectangle logical;
-  int width;
+  int width, text_x;
 
   pango_layout_get_pixel_extents (layout, NULL, &logical);
   width = pango_layout_get_width (layout) >= 0 ? pango_layout_get_width (layout) / PANGO_SCALE : logical.width;
+  text_x = flip (GTK_WIDGET (self), x, width);
   if (gtk_widget_get_direction (GTK_WIDGET (self)) == GTK_TEXT_DIR_RTL)
-    pango_layout_set_alignment (layout, PANGO_ALIGN_RIGHT);
+    text_x += width - logical.width;
 
   gtk_snapshot_save (snapshot);
-  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (flip (GTK_WIDGET (self), x, width),
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (text_x - logical.x,
                                                           line_y + (line_height - logical.height) / 2));
   gtk_snapshot_append_layout (snapshot, layout, color);
   gtk_snapshot_restore (snapshot);
