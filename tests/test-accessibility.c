@@ -10,6 +10,7 @@
 #include <adwaita.h>
 #include <glib/gstdio.h>
 
+#include "waybill-chart.h"
 #include "waybill-demo.h"
 #include "waybill-import-window.h"
 #include "waybill-lookup-window.h"
@@ -819,12 +820,81 @@ show_row (WaybillOrder     *order,
   return window;
 }
 
+/* In the band [@y0, @y1) of @texture: the columns of coloured pixels (a
+ * chart's bars) and of dark grey ones (text). */
+static void
+colour_and_text_columns (GdkTexture *texture,
+                         int         y0,
+                         int         y1,
+                         int         colour[2],
+                         int         text[2])
+{
+  int width = gdk_texture_get_width (texture);
+  int height = gdk_texture_get_height (texture);
+  gsize stride = (gsize) width * 4;
+  g_autofree guchar *pixels = g_malloc (stride * height);
+
+  gdk_texture_download (texture, pixels, stride);
+  colour[0] = colour[1] = text[0] = text[1] = -1;
+  for (int y = MAX (y0, 0); y < MIN (y1, height); y++)
+    for (int x = 0; x < width; x++)
+      {
+        const guchar *p = pixels + stride * y + 4 * x;
+        int high = MAX (p[0], MAX (p[1], p[2])), low = MIN (p[0], MIN (p[1], p[2]));
+        int *range;
+
+        if (p[3] < 128)
+          continue;
+        if (high - low > 60)
+          range = colour;
+        else if (high < 128)
+          range = text;
+        else
+          continue;
+        if (range[0] < 0 || x < range[0])
+          range[0] = x;
+        range[1] = MAX (range[1], x);
+      }
+}
+
+/* A chart of one full bar, "Delivered", in @direction: where its label
+ * and its bar are drawn. */
+static int
+chart_extents (GtkTextDirection direction,
+               int              bar[2],
+               int              label[2])
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *chart = waybill_chart_new ();
+  g_autoptr(GdkTexture) texture = NULL;
+  double value = 10;
+  int width;
+
+  gtk_widget_set_default_direction (direction);
+  waybill_chart_set_maximum (WAYBILL_CHART (chart), 10);
+  waybill_chart_add_bar (WAYBILL_CHART (chart), "Delivered", &value, NULL);
+  gtk_window_set_child (GTK_WINDOW (window), chart);
+  gtk_window_set_default_size (GTK_WINDOW (window), 400, -1);
+  gtk_window_present (GTK_WINDOW (window));
+  gtk_test_widget_wait_for_draw (window);
+  iterate (100);
+
+  width = gtk_widget_get_width (chart);
+  texture = render_widget (chart);
+  colour_and_text_columns (texture, 0, 28, bar, label);
+  g_assert_cmpint (bar[0], >=, 0);
+  g_assert_cmpint (label[0], >=, 0);
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  return width;
+}
+
 /* Right-to-left languages: an order row draws its texts itself, so it is
  * checked to mirror, beside the same row left to right, with texts in
  * both directions: a Hebrew name and a Latin tracking number (Pango swaps
  * left and right alignment for a paragraph whose direction differs from
- * the window's).  Then the window: nothing in the order's detail
- * overlaps, and no text is cut short. */
+ * the window's); so is a chart of the insights.  Then the window: nothing
+ * in the order's detail overlaps, and no text is cut short. */
 static void
 test_right_to_left (Fixture       *fixture,
                     gconstpointer  data)
@@ -871,6 +941,25 @@ test_right_to_left (Fixture       *fixture,
     g_assert_cmpstr (misplaced, ==, NULL);
   }
   gtk_window_destroy (GTK_WINDOW (window));
+
+  /* The insights' charts: labels on the right, bars growing leftwards. */
+  {
+    int bar[2], label[2], chart_width;
+
+    chart_width = chart_extents (GTK_TEXT_DIR_LTR, bar, label);
+    g_test_message ("chart left to right: label %d-%d, bar %d-%d of %d",
+                    label[0], label[1], bar[0], bar[1], chart_width);
+    g_assert_cmpint (label[0], <, 4);
+    g_assert_cmpint (label[1], <, bar[0]);
+    g_assert_cmpint (bar[1], >, chart_width - 20);
+
+    chart_width = chart_extents (GTK_TEXT_DIR_RTL, bar, label);
+    g_test_message ("chart right to left: label %d-%d, bar %d-%d of %d",
+                    label[0], label[1], bar[0], bar[1], chart_width);
+    g_assert_cmpint (label[1], >, chart_width - 4);
+    g_assert_cmpint (label[0], >, bar[1]);
+    g_assert_cmpint (bar[0], <, 20);
+  }
 
   /* The whole window right to left, with the order that has the most. */
   iterate (100);

@@ -160,6 +160,11 @@ waybill_chart_measure (GtkWidget      *widget,
     }
 }
 
+/* Draws @text from @x (the right edge's distance from @x in a
+ * right-to-left chart), centred up and down on @y_center; cut short with
+ * "…" past @max_width when that is above 0.  The text is placed by its own
+ * extents: Pango's alignment flips for a paragraph whose direction differs
+ * from the widget's. */
 static void
 draw_text (cairo_t      *cr,
            WaybillChart *self,
@@ -169,15 +174,20 @@ draw_text (cairo_t      *cr,
            int           max_width)
 {
   g_autoptr(PangoLayout) layout = make_layout (self, text);
-  int height;
+  PangoRectangle logical;
+  double left;
 
   if (max_width > 0)
     {
       pango_layout_set_width (layout, max_width * PANGO_SCALE);
       pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
     }
-  pango_layout_get_pixel_size (layout, NULL, &height);
-  cairo_move_to (cr, x, y_center - height / 2.0);
+  pango_layout_get_pixel_extents (layout, NULL, &logical);
+  if (gtk_widget_get_direction (GTK_WIDGET (self)) == GTK_TEXT_DIR_RTL)
+    left = gtk_widget_get_width (GTK_WIDGET (self)) - x - logical.width;
+  else
+    left = x;
+  cairo_move_to (cr, left - logical.x, y_center - logical.height / 2.0);
   pango_cairo_show_layout (cr, layout);
 }
 
@@ -196,6 +206,18 @@ rounded_rect (cairo_t *cr,
   cairo_arc (cr, x + r, y + h - r, r, G_PI / 2, G_PI);
   cairo_arc (cr, x + r, y + r, r, G_PI, 3 * G_PI / 2);
   cairo_close_path (cr);
+}
+
+/* Where a shape from @x, @w wide, starts: mirrored in a right-to-left
+ * chart, whose labels are on the right and whose bars grow leftwards. */
+static double
+start_x (WaybillChart *self,
+         double        x,
+         double        w)
+{
+  if (gtk_widget_get_direction (GTK_WIDGET (self)) == GTK_TEXT_DIR_RTL)
+    return gtk_widget_get_width (GTK_WIDGET (self)) - x - w;
+  return x;
 }
 
 static void
@@ -262,7 +284,7 @@ waybill_chart_snapshot (GtkWidget   *widget,
       draw_text (cr, self, bar->label, 0, center, label_width);
 
       gdk_cairo_set_source_rgba (cr, &track);
-      rounded_rect (cr, bar_x, center - BAR_HEIGHT / 2.0, bar_space, BAR_HEIGHT, 4);
+      rounded_rect (cr, start_x (self, bar_x, bar_space), center - BAR_HEIGHT / 2.0, bar_space, BAR_HEIGHT, 4);
       cairo_fill (cr);
 
       for (guint s = 0; s < series; s++)
@@ -273,9 +295,9 @@ waybill_chart_snapshot (GtkWidget   *widget,
             continue;
           gdk_cairo_set_source_rgba (cr, &palette[s % G_N_ELEMENTS (palette)]);
           if (series == 1)
-            rounded_rect (cr, x, center - BAR_HEIGHT / 2.0, MAX (w, 2), BAR_HEIGHT, 4);
+            rounded_rect (cr, start_x (self, x, MAX (w, 2)), center - BAR_HEIGHT / 2.0, MAX (w, 2), BAR_HEIGHT, 4);
           else
-            cairo_rectangle (cr, x, center - BAR_HEIGHT / 2.0, w, BAR_HEIGHT);
+            cairo_rectangle (cr, start_x (self, x, w), center - BAR_HEIGHT / 2.0, w, BAR_HEIGHT);
           cairo_fill (cr);
           x += w;
         }
@@ -302,7 +324,8 @@ waybill_chart_snapshot (GtkWidget   *widget,
               y += ROW_HEIGHT;
             }
           gdk_cairo_set_source_rgba (cr, &palette[s % G_N_ELEMENTS (palette)]);
-          rounded_rect (cr, x, y + (ROW_HEIGHT - LEGEND_SWATCH) / 2.0, LEGEND_SWATCH, LEGEND_SWATCH, 3);
+          rounded_rect (cr, start_x (self, x, LEGEND_SWATCH), y + (ROW_HEIGHT - LEGEND_SWATCH) / 2.0,
+                        LEGEND_SWATCH, LEGEND_SWATCH, 3);
           cairo_fill (cr);
           gdk_cairo_set_source_rgba (cr, &text);
           draw_text (cr, self, self->series[s], x + LEGEND_SWATCH + 6, y + ROW_HEIGHT / 2.0, 0);
