@@ -129,7 +129,7 @@ static const char * const sort_ids[WAYBILL_N_SORTS] = {
  * search field about 100 ms.  So the view is given the orders through a
  * slice that starts with a screenful of rows.  The whole list grows in
  * after each frame a few rows at a time (SHOWN_STEP, then all of it); search
- * results grow as far as the list is scrolled. */
+ * results grow as far as the list is scrolled, or all at once for End. */
 #define SHOWN_FIRST 16
 #define SHOWN_STEP 24
 #define SHOWN_MAX_WIDGETS 200
@@ -254,6 +254,26 @@ list_scrolled_cb (WaybillWindow *self,
   if (value + 2 * page >= gtk_adjustment_get_upper (adjustment) &&
       gtk_slice_list_model_get_size (self->shown) < g_list_model_get_n_items (G_LIST_MODEL (self->orders)))
     self->grow_id = g_idle_add_full (G_PRIORITY_LOW, grow_shown_idle, self, NULL);
+}
+
+/* End goes to the last order, not to the last one shown so far: the
+ * list view gets every row first, then moves there itself. */
+static gboolean
+list_key_pressed_cb (WaybillWindow         *self,
+                     guint                  keyval,
+                     guint                  keycode,
+                     GdkModifierType        state,
+                     GtkEventControllerKey *controller)
+{
+  if ((keyval == GDK_KEY_End || keyval == GDK_KEY_KP_End) && self->shown != NULL &&
+      gtk_slice_list_model_get_size (self->shown) < g_list_model_get_n_items (G_LIST_MODEL (self->orders)))
+    {
+      g_clear_handle_id (&self->grow_id, g_source_remove);
+      self->grow_shown = FALSE;
+      gtk_slice_list_model_set_size (self->shown, G_MAXUINT);
+    }
+
+  return GDK_EVENT_PROPAGATE;
 }
 
 /* Rows shown that do not fill the list cannot be scrolled for more. */
@@ -1871,6 +1891,13 @@ set_store (WaybillWindow *self,
                            G_CALLBACK (list_scrolled_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->order_list)), "changed",
                            G_CALLBACK (list_resized_cb), self, G_CONNECT_SWAPPED);
+  {
+    GtkEventController *keys = gtk_event_controller_key_new ();
+
+    gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+    g_signal_connect_object (keys, "key-pressed", G_CALLBACK (list_key_pressed_cb), self, G_CONNECT_SWAPPED);
+    gtk_widget_add_controller (GTK_WIDGET (self->order_list), keys);
+  }
 
   apply_query (self);
   show_first_rows (self, TRUE);
