@@ -800,13 +800,20 @@ row_extents (GtkWidget *row,
   pill[1] = (int) (bounds.origin.x + bounds.size.width);
 }
 
-/* A row alone in a window 500 pixels wide, drawn in @direction. */
-static GtkWidget *
-show_row (WaybillOrder     *order,
-          GtkTextDirection  direction)
+/* @order's row alone in a window 500 pixels wide, drawn in @direction:
+ * where its texts and its pill are (row_extents()); nothing in it drawn
+ * over anything else.  Returns the row's width. */
+static int
+measure_row (WaybillOrder     *order,
+             GtkTextDirection  direction,
+             int               line1[2],
+             int               tracking[2],
+             int               pill[2])
 {
   GtkWidget *window = gtk_window_new ();
   WaybillOrderRow *row = waybill_order_row_new ();
+  g_autofree char *misplaced = NULL;
+  int width;
 
   gtk_widget_set_default_direction (direction);
   waybill_order_row_set_order (row, order);
@@ -817,7 +824,16 @@ show_row (WaybillOrder     *order,
   iterate (100);
   g_assert_cmpint (gtk_widget_get_direction (GTK_WIDGET (row)), ==, direction);
 
-  return window;
+  width = gtk_widget_get_width (GTK_WIDGET (row));
+  row_extents (GTK_WIDGET (row), line1, tracking, pill);
+  g_test_message ("%s: line 1 %d-%d, tracking %d-%d, pill %d-%d of %d",
+                  direction == GTK_TEXT_DIR_RTL ? "right to left" : "left to right",
+                  line1[0], line1[1], tracking[0], tracking[1], pill[0], pill[1], width);
+  misplaced = find_misplaced_child (GTK_WIDGET (row));
+  g_assert_cmpstr (misplaced, ==, NULL);
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  return width;
 }
 
 /* In the band [@y0, @y1) of @texture: the columns of coloured pixels (a
@@ -903,44 +919,26 @@ test_right_to_left (Fixture       *fixture,
   g_autoptr(WaybillShipment) shipment = waybill_shipment_new ("ups", "1Z999AA10123456784");
   g_autoptr(GPtrArray) cut = NULL;
   int line1[2], tracking[2], pill[2];
-  GtkWidget *window, *row;
   int width;
 
   waybill_shipment_set_status (shipment, WAYBILL_STATUS_IN_TRANSIT);
   waybill_order_add_shipment (order, shipment);
 
   /* Left to right, as a control: each text starts at the left. */
-  window = show_row (order, GTK_TEXT_DIR_LTR);
-  row = gtk_window_get_child (GTK_WINDOW (window));
-  width = gtk_widget_get_width (row);
-  row_extents (row, line1, tracking, pill);
-  g_test_message ("left to right: line 1 %d-%d, tracking %d-%d, pill %d-%d of %d",
-                  line1[0], line1[1], tracking[0], tracking[1], pill[0], pill[1], width);
+  width = measure_row (order, GTK_TEXT_DIR_LTR, line1, tracking, pill);
   g_assert_cmpint (line1[0], <, width / 8);
   g_assert_cmpint (line1[1], <, width / 2);
   g_assert_cmpint (tracking[0], <, width / 8);
   g_assert_cmpint (tracking[1], <, width / 2);
   g_assert_cmpint (pill[0], <, width / 8);
-  gtk_window_destroy (GTK_WINDOW (window));
 
   /* Right to left: the same, mirrored. */
-  window = show_row (order, GTK_TEXT_DIR_RTL);
-  row = gtk_window_get_child (GTK_WINDOW (window));
-  width = gtk_widget_get_width (row);
-  row_extents (row, line1, tracking, pill);
-  g_test_message ("right to left: line 1 %d-%d, tracking %d-%d, pill %d-%d of %d",
-                  line1[0], line1[1], tracking[0], tracking[1], pill[0], pill[1], width);
+  width = measure_row (order, GTK_TEXT_DIR_RTL, line1, tracking, pill);
   g_assert_cmpint (line1[0], >, width / 2);
   g_assert_cmpint (line1[1], >, width - width / 8);
   g_assert_cmpint (tracking[0], >, width / 2);
   g_assert_cmpint (tracking[1], >, width - width / 8);
   g_assert_cmpint (pill[1], >, width - width / 8);
-  {
-    g_autofree char *misplaced = find_misplaced_child (row);
-
-    g_assert_cmpstr (misplaced, ==, NULL);
-  }
-  gtk_window_destroy (GTK_WINDOW (window));
 
   /* The insights' charts: labels on the right, bars growing leftwards. */
   {

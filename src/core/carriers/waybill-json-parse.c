@@ -275,22 +275,43 @@ match_word (Parser     *parser,
   return TRUE;
 }
 
+/* Steps over @c (and the white space after it) when it comes next. */
+static gboolean
+skip_char (Parser *parser,
+           char    c)
+{
+  if (parser->p >= parser->end || *parser->p != c)
+    return FALSE;
+  parser->p++;
+  skip_space (parser);
+
+  return TRUE;
+}
+
+/* After a member or an element: a comma (*@more set) or @close. */
+static gboolean
+next_item (Parser   *parser,
+           char      close,
+           gboolean *more)
+{
+  skip_space (parser);
+  *more = skip_char (parser, ',');
+  if (*more || skip_char (parser, close))
+    return TRUE;
+
+  return fail (parser, close == '}' ? "expected ',' or '}'" : "expected ',' or ']'");
+}
+
 static gboolean
 parse_object (Parser    *parser,
               JsonNode **out)
 {
   g_autoptr(JsonObject) object = json_object_new ();
+  gboolean more;
 
-  parser->p++;
-  skip_space (parser);
-  if (parser->p < parser->end && *parser->p == '}')
-    {
-      parser->p++;
-      *out = json_node_init_object (json_node_alloc (), object);
-      return TRUE;
-    }
-
-  for (;;)
+  skip_char (parser, '{');
+  more = !skip_char (parser, '}');
+  while (more)
     {
       g_autofree char *long_name = NULL;
       char short_name[64];
@@ -312,29 +333,15 @@ parse_object (Parser    *parser,
         name = long_name = g_strndup (parser->buffer->str, parser->buffer->len);
 
       skip_space (parser);
-      if (parser->p >= parser->end || *parser->p != ':')
+      if (!skip_char (parser, ':'))
         return fail (parser, "expected ':'");
-      parser->p++;
-      skip_space (parser);
-
       if (!parse_value (parser, &value))
         return FALSE;
       /* A name given twice keeps its last value, as json-glib does. */
       json_object_set_member (object, name, value);
 
-      skip_space (parser);
-      if (parser->p < parser->end && *parser->p == ',')
-        {
-          parser->p++;
-          skip_space (parser);
-          continue;
-        }
-      if (parser->p < parser->end && *parser->p == '}')
-        {
-          parser->p++;
-          break;
-        }
-      return fail (parser, "expected ',' or '}'");
+      if (!next_item (parser, '}', &more))
+        return FALSE;
     }
 
   *out = json_node_init_object (json_node_alloc (), object);
@@ -347,17 +354,11 @@ parse_array (Parser    *parser,
              JsonNode **out)
 {
   g_autoptr(JsonArray) array = json_array_new ();
+  gboolean more;
 
-  parser->p++;
-  skip_space (parser);
-  if (parser->p < parser->end && *parser->p == ']')
-    {
-      parser->p++;
-      *out = json_node_init_array (json_node_alloc (), array);
-      return TRUE;
-    }
-
-  for (;;)
+  skip_char (parser, '[');
+  more = !skip_char (parser, ']');
+  while (more)
     {
       JsonNode *value = NULL;
 
@@ -365,19 +366,8 @@ parse_array (Parser    *parser,
         return FALSE;
       json_array_add_element (array, value);
 
-      skip_space (parser);
-      if (parser->p < parser->end && *parser->p == ',')
-        {
-          parser->p++;
-          skip_space (parser);
-          continue;
-        }
-      if (parser->p < parser->end && *parser->p == ']')
-        {
-          parser->p++;
-          break;
-        }
-      return fail (parser, "expected ',' or ']'");
+      if (!next_item (parser, ']', &more))
+        return FALSE;
     }
 
   *out = json_node_init_array (json_node_alloc (), array);
