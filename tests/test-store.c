@@ -803,6 +803,39 @@ test_search_ranking (Fixture       *fixture,
   g_assert_cmpstr (FIRST (r), ==, "1042");
   g_clear_pointer (&r, g_ptr_array_unref);
 
+  /* Among matches as good as each other, the newest order first, and
+   * archived orders after the others: "Brandt & Co" starts with the
+   * text; the two other Brandts only have it as a word, the newer first
+   * until it is archived. */
+  {
+    g_autoptr(WaybillOrder) lena = add_order (fixture->store, "3001", "Lena Brandt", "lena@example.org", NULL);
+    g_autoptr(WaybillOrder) co = add_order (fixture->store, "3002", "Brandt & Co", "info@example.org", NULL);
+    g_autoptr(WaybillOrder) tom = add_order (fixture->store, "3003", "Tom Brandt", "tom@example.org", NULL);
+
+#define NTH_ID(arr, n) waybill_order_get_id (g_ptr_array_index (arr, n))
+    r = waybill_store_search (fixture->store, "brandt", 10, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (r->len, ==, 3);
+    g_assert_cmpint (NTH_ID (r, 0), ==, waybill_order_get_id (co));
+    g_assert_cmpint (NTH_ID (r, 1), ==, waybill_order_get_id (tom));
+    g_assert_cmpint (NTH_ID (r, 2), ==, waybill_order_get_id (lena));
+    g_clear_pointer (&r, g_ptr_array_unref);
+
+    g_assert_true (waybill_store_set_archived (fixture->store, waybill_order_get_id (tom), TRUE, &error));
+    r = waybill_store_search (fixture->store, "brandt", 10, &error);
+    g_assert_cmpuint (r->len, ==, 3);
+    g_assert_cmpint (NTH_ID (r, 1), ==, waybill_order_get_id (lena));
+    g_assert_cmpint (NTH_ID (r, 2), ==, waybill_order_get_id (tom));
+    g_clear_pointer (&r, g_ptr_array_unref);
+
+    /* Only the limit's worth, the best first. */
+    r = waybill_store_search (fixture->store, "brandt", 1, &error);
+    g_assert_cmpuint (r->len, ==, 1);
+    g_assert_cmpint (NTH_ID (r, 0), ==, waybill_order_get_id (co));
+    g_clear_pointer (&r, g_ptr_array_unref);
+#undef NTH_ID
+  }
+
   /* FTS5 syntax and odd input are plain text. */
   r = waybill_store_search (fixture->store, "\"ann OR* NEAR(", 10, &error);
   g_assert_no_error (error);

@@ -1558,15 +1558,13 @@ waybill_store_search (WaybillStore  *self,
 
   stmt = prepare (self,
                   "SELECT " ORDER_COLUMNS " FROM "
-                  "  (SELECT rowid, min (rank) AS rank FROM "
-                  "     (SELECT * FROM (SELECT rowid, bm25 (search) AS rank FROM search "
-                  "                     WHERE search MATCH ?1 ORDER BY rowid DESC LIMIT 500) "
-                  "      UNION ALL "
-                  "      SELECT o.id, -1e9 FROM orders o "
-                  "       WHERE o.order_number = ?2 COLLATE NOCASE OR o.order_number = ?3 COLLATE NOCASE "
-                  "      UNION ALL "
-                  "      SELECT s.order_id, -1e9 FROM shipments s WHERE s.tracking_number = ?3) "
-                  "   GROUP BY rowid) AS m "
+                  "  (SELECT * FROM (SELECT rowid FROM search "
+                  "                  WHERE search MATCH ?1 ORDER BY rowid DESC LIMIT 500) "
+                  "   UNION "
+                  "   SELECT o.id FROM orders o "
+                  "    WHERE o.order_number = ?2 COLLATE NOCASE OR o.order_number = ?3 COLLATE NOCASE "
+                  "   UNION "
+                  "   SELECT s.order_id FROM shipments s WHERE s.tracking_number = ?3) AS m "
                   "JOIN orders o ON o.id = m.rowid "
                   "ORDER BY "
                   "  CASE WHEN o.order_number = ?2 COLLATE NOCASE "
@@ -1577,7 +1575,7 @@ waybill_store_search (WaybillStore  *self,
                   "         OR o.customer LIKE ?4 ESCAPE '\\' "
                   "         OR o.email LIKE ?4 ESCAPE '\\' THEN 1 "
                   "       ELSE 2 END, "
-                  "  o.archived, m.rank, o.created DESC "
+                  "  o.archived, o.created DESC, o.id DESC "
                   "LIMIT ?5", error);
   if (stmt == NULL)
     return NULL;
