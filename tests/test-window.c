@@ -226,6 +226,47 @@ test_search (Fixture       *fixture,
   g_assert_true (has_text (fixture->window, "No Results Found"));
 }
 
+/* The order's phone number, where the detail shows it under the name,
+ * is on one line, however narrow the window: a number broken in two is
+ * misread. */
+static void
+assert_phone_on_one_line (Fixture *fixture,
+                          guint    position)
+{
+  g_autoptr(WaybillOrder) order = g_list_model_get_item (waybill_window_get_orders (fixture->window), position);
+  GtkLabel *label = GTK_LABEL (gtk_widget_get_template_child (waybill_window_get_detail (fixture->window),
+                                                              WAYBILL_TYPE_ORDER_DETAIL, "contact_label"));
+  const char *phone = waybill_order_get_phone (order);
+  g_auto(GStrv) parts = NULL;
+  g_autofree char *shown_phone = NULL;
+  PangoLayout *layout;
+  const char *text, *found;
+  gsize length;
+  int first_line, last_line, x;
+
+  g_assert_nonnull (phone);
+  g_assert_nonnull (strchr (phone, ' '));
+  parts = g_strsplit (phone, " ", -1);
+  shown_phone = g_strjoinv ("\u00a0", parts);
+  /* Written with plain or non-breaking spaces. */
+  text = gtk_label_get_text (label);
+  found = strstr (text, shown_phone);
+  length = strlen (shown_phone);
+  if (found == NULL)
+    {
+      found = strstr (text, phone);
+      length = strlen (phone);
+    }
+  g_assert_nonnull (found);
+
+  /* The narrow window does wrap the line (e-mail and phone). */
+  layout = gtk_label_get_layout (label);
+  g_assert_cmpint (pango_layout_get_line_count (layout), >, 1);
+  pango_layout_index_to_line_x (layout, found - text, FALSE, &first_line, &x);
+  pango_layout_index_to_line_x (layout, g_utf8_prev_char (found + length) - text, FALSE, &last_line, &x);
+  g_assert_cmpint (first_line, ==, last_line);
+}
+
 static void
 test_narrow_window_folds (Fixture       *fixture,
                           gconstpointer  data)
@@ -249,6 +290,7 @@ test_narrow_window_folds (Fixture       *fixture,
                                                             WAYBILL_TYPE_WINDOW, "sidebar")));
   gtk_test_widget_wait_for_draw (GTK_WIDGET (fixture->window));
   assert_order_detail_apart (waybill_window_get_detail (fixture->window));
+  assert_phone_on_one_line (fixture, position);
   save_screenshot (GTK_WIDGET (fixture->window), "order-detail.png");
 }
 

@@ -409,6 +409,7 @@ update (WaybillOrderDetail *self)
   g_autofree char *title = NULL;
   g_autofree char *contact = NULL;
   g_autofree char *line = NULL;
+  g_autofree char *phone_text = NULL;
   const char *email, *phone;
 
   clear_shipments (self);
@@ -422,6 +423,13 @@ update (WaybillOrderDetail *self)
 
   email = waybill_order_get_email (self->order);
   phone = waybill_order_get_phone (self->order);
+  /* A phone number is read whole: its spaces do not break the line. */
+  if (phone != NULL)
+    {
+      g_auto(GStrv) parts = g_strsplit (phone, " ", -1);
+
+      phone = phone_text = g_strjoinv ("\u00a0", parts);
+    }
   if (email && phone)
     /* A line too long breaks after the dot, never before it. */
     contact = g_strdup_printf ("%s\u00a0· %s", email, phone);
