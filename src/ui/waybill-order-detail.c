@@ -409,7 +409,7 @@ update (WaybillOrderDetail *self)
   g_autofree char *title = NULL;
   g_autofree char *contact = NULL;
   g_autofree char *line = NULL;
-  g_autofree char *phone_text = NULL;
+  g_autoptr(PangoAttrList) attributes = NULL;
   const char *email, *phone;
 
   clear_shipments (self);
@@ -423,19 +423,24 @@ update (WaybillOrderDetail *self)
 
   email = waybill_order_get_email (self->order);
   phone = waybill_order_get_phone (self->order);
-  /* A phone number is read whole: its spaces do not break the line. */
-  if (phone != NULL)
-    {
-      g_auto(GStrv) parts = g_strsplit (phone, " ", -1);
-
-      phone = phone_text = g_strjoinv ("\u00a0", parts);
-    }
   if (email && phone)
     /* A line too long breaks after the dot, never before it. */
     contact = g_strdup_printf ("%s\u00a0· %s", email, phone);
   else
     contact = g_strdup (email ? email : phone ? phone : "");
   gtk_label_set_label (self->contact_label, contact);
+  /* A phone number is read whole: the line never breaks inside it (its
+   * text stays as it is, for copying). */
+  attributes = pango_attr_list_new ();
+  if (phone != NULL)
+    {
+      PangoAttribute *no_breaks = pango_attr_allow_breaks_new (FALSE);
+
+      no_breaks->end_index = strlen (contact);
+      no_breaks->start_index = no_breaks->end_index - strlen (phone);
+      pango_attr_list_insert (attributes, no_breaks);
+    }
+  gtk_label_set_attributes (self->contact_label, attributes);
   gtk_widget_set_visible (GTK_WIDGET (self->contact_label), *contact != '\0');
 
   waybill_status_style_apply (self->status_pill, self->status_icon, self->status_label,
