@@ -160,7 +160,7 @@ waybill_chart_measure (GtkWidget      *widget,
     }
 }
 
-/* Draws @text from @x (the right edge's distance from @x in a
+/* Draws @text @x from the chart's start edge (its left, or its right in a
  * right-to-left chart), centred up and down on @y_center; cut short with
  * "…" past @max_width when that is above 0.  The text is placed by its own
  * extents: Pango's alignment flips for a paragraph whose direction differs
