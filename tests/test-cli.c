@@ -45,10 +45,13 @@ test_help (Fixture       *fixture,
   for (guint i = 0; i < G_N_ELEMENTS (verbs); i++)
     {
       g_auto(Run) run = { 0 };
+      g_autofree char *usage = g_strdup_printf ("Usage:\n  waybill %s [OPTION…]", verbs[i]);
 
       g_assert_nonnull (strstr (top.out, verbs[i]));
       waybill (&run, NULL, verbs[i], "--help", NULL);
       g_assert_cmpint (run.status, ==, 0);
+      /* The usage line names the program and the verb once each. */
+      g_assert_true (g_str_has_prefix (run.out, usage));
       g_assert_nonnull (strstr (run.out, "--data-dir"));
       g_assert_nonnull (strstr (run.out, "--json"));
     }

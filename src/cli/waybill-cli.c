@@ -107,9 +107,13 @@ waybill_cli_context_new (const char         *verb,
       N_("Print JSON"), NULL },
     { NULL }
   };
-  g_autofree char *title = g_strdup_printf ("%s%s%s", verb, parameters ? " " : "",
-                                            parameters ? parameters : "");
-  GOptionContext *context = g_option_context_new (title);
+  g_autofree char *name = g_strdup_printf ("waybill %s", verb);
+  GOptionContext *context;
+
+  /* --help says "waybill VERB [OPTION…] PARAMETERS": GOption puts the
+   * program's name first. */
+  g_set_prgname (name);
+  context = g_option_context_new (parameters);
 
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_set_summary (context, summary);
