@@ -250,6 +250,94 @@ assert_all_translated (GtkWidget          *widget,
   g_assert_cmpuint (n, ==, 0);
 }
 
+/* Labels under @widget that run out of a widget they sit in (their own
+ * place, a button, a bar): GTK draws them anyway, over what is next to
+ * them.  German words are long. */
+static void
+collect_overflowing (GtkWidget *widget,
+                     GPtrArray *found)
+{
+  if (!gtk_widget_get_mapped (widget))
+    return;
+
+  /* The names of the pages in a view switcher bar are cut short when they
+   * do not fit, and touch their neighbours when they only just fit. */
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_ancestor (widget, ADW_TYPE_VIEW_SWITCHER_BAR) != NULL)
+    {
+      GtkWidget *button = widget;
+      graphene_rect_t bounds;
+      int natural;
+
+      while (button != NULL && !g_str_equal (G_OBJECT_TYPE_NAME (button), "AdwViewSwitcherButton"))
+        button = gtk_widget_get_parent (button);
+      g_assert_nonnull (button);
+      gtk_widget_measure (widget, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &natural, NULL, NULL);
+      g_assert_true (gtk_widget_compute_bounds (widget, button, &bounds));
+      if (natural > gtk_widget_get_width (widget) ||
+          bounds.origin.x + (bounds.size.width - natural) / 2 < 6 ||
+          bounds.origin.x + (bounds.size.width + natural) / 2 > gtk_widget_get_width (button) - 6)
+        g_ptr_array_add (found, g_strdup_printf ("“%s” (%d px) in a page switcher button %d px wide",
+                                                 gtk_label_get_text (GTK_LABEL (widget)), natural,
+                                                 gtk_widget_get_width (button)));
+      return;
+    }
+
+  if (GTK_IS_LABEL (widget) && gtk_label_get_ellipsize (GTK_LABEL (widget)) == PANGO_ELLIPSIZE_NONE &&
+      !gtk_label_get_wrap (GTK_LABEL (widget)))
+    {
+      int natural;
+
+      gtk_widget_measure (widget, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &natural, NULL, NULL);
+      for (GtkWidget *ancestor = widget; ancestor != NULL; ancestor = gtk_widget_get_parent (ancestor))
+        {
+          graphene_rect_t bounds;
+          float left, right;
+
+          /* The label's text, centred in its place as GTK draws it. */
+          if (!gtk_widget_compute_bounds (widget, ancestor, &bounds))
+            break;
+          left = bounds.origin.x + (bounds.size.width - natural) / 2;
+          right = left + natural;
+          /* A few pixels' leeway: a label may be given a little less than
+           * it asks for and still draw its text whole (a button's). */
+          if (left < -4 || right > gtk_widget_get_width (ancestor) + 4)
+            {
+              g_ptr_array_add (found, g_strdup_printf ("“%s” (%d px) out of a %s %d px wide",
+                                                       gtk_label_get_text (GTK_LABEL (widget)), natural,
+                                                       G_OBJECT_TYPE_NAME (ancestor),
+                                                       gtk_widget_get_width (ancestor)));
+              break;
+            }
+          if (GTK_IS_ROOT (ancestor))
+            break;
+        }
+    }
+
+  /* A squeezer keeps the children it does not show mapped. */
+  if (ADW_IS_SQUEEZER (widget))
+    {
+      GtkWidget *shown = adw_squeezer_get_visible_child (ADW_SQUEEZER (widget));
+
+      if (shown != NULL)
+        collect_overflowing (shown, found);
+      return;
+    }
+
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    collect_overflowing (c, found);
+}
+
+static void
+assert_nothing_overflows (GtkWidget *widget)
+{
+  g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func (g_free);
+
+  collect_overflowing (widget, found);
+  for (guint i = 0; i < found->len; i++)
+    g_test_message ("Runs over in %s: %s", G_OBJECT_TYPE_NAME (widget), (char *) g_ptr_array_index (found, i));
+  g_assert_cmpuint (found->len, ==, 0);
+}
+
 /* The text of every visible label under @widget, one per line. */
 
 #define assert_shows(text, needle) \
@@ -429,6 +517,7 @@ test_window (Fixture       *fixture,
 
   /* Menus, tooltips, placeholders, and what is not shown yet. */
   assert_all_translated (GTK_WIDGET (fixture->window), NULL);
+  assert_nothing_overflows (GTK_WIDGET (fixture->window));
 }
 
 static void
@@ -507,6 +596,7 @@ test_timeline (Fixture       *fixture,
     }
 
   assert_all_translated (GTK_WIDGET (fixture->window), (const char * const *) carrier_words);
+  assert_nothing_overflows (GTK_WIDGET (fixture->window));
 }
 
 static void
@@ -521,6 +611,7 @@ test_empty (Fixture       *fixture,
   assert_shows (text, "_Demodaten ausprobieren");
   assert_shows (text, "Bestellung _hinzufügen");
   assert_all_translated (GTK_WIDGET (fixture->window), NULL);
+  assert_nothing_overflows (GTK_WIDGET (fixture->window));
 }
 
 static void
@@ -542,6 +633,7 @@ test_editor (Fixture       *fixture,
   assert_shows (text, "Name des Kunden");
   assert_shows (text, "Sendungsnummer");
   assert_all_translated (GTK_WIDGET (editor), NULL);
+  assert_nothing_overflows (GTK_WIDGET (editor));
 
   gtk_window_destroy (editor);
   iterate (50);
@@ -564,6 +656,10 @@ test_preferences (Fixture       *fixture,
   text = widget_text (GTK_WIDGET (preferences));
   assert_shows (text, "Paketdienste");
   assert_all_translated (GTK_WIDGET (preferences), NULL);
+  /* At its default size, where the pages' names sit in a bar below (it
+   * slides in). */
+  iterate (500);
+  assert_nothing_overflows (GTK_WIDGET (preferences));
 
   gtk_window_destroy (preferences);
   iterate (50);
