@@ -935,6 +935,13 @@ test_migration_from_v1 (void)
   g_clear_pointer (&found, g_ptr_array_unref);
   found = waybill_store_search (store, "1Z999AA10123456784", 10, &error);
   g_assert_cmpuint (found->len, ==, 1);
+  g_clear_pointer (&found, g_ptr_array_unref);
+  /* The index of schema 8 keeps prefixes of up to 8 characters: a number
+   * typed from its start is found from them. */
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM sqlite_schema WHERE name = 'search' "
+                                     "AND sql LIKE '%prefix = ''1 2 3 4 5 6 7 8''%'"), ==, 1);
+  found = waybill_store_search (store, "1Z999AA1", 10, &error);
+  g_assert_cmpuint (found->len, ==, 1);
   g_assert_cmpint (query_int (store, "SELECT count(*) FROM tracking_events"), ==, 1);
 
   /* And it takes new orders. */

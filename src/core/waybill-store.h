@@ -75,7 +75,7 @@ typedef struct
 } WaybillOrderKey;
 
 /* The schema version this build writes; see waybill-store-schema.c. */
-#define WAYBILL_STORE_SCHEMA_VERSION 7
+#define WAYBILL_STORE_SCHEMA_VERSION 8
 
 #define WAYBILL_TYPE_STORE (waybill_store_get_type ())
 
