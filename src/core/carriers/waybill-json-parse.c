@@ -21,9 +21,10 @@
  * on that than on everything else the refresher does.  This one reads the
  * bytes directly, copies each string once, and hands the adapters the same
  * JsonNode tree, so nothing past the parse changes.  Differences from
- * json-glib: comments, text that is not UTF-8 and "\u0000" are refused
- * (json-glib cuts a string short at the latter); an integer past 64 bits
- * is read as a double (json-glib's wraps around to a wrong integer). */
+ * json-glib: comments are refused; "\u0000" becomes U+FFFD where json-glib
+ * cuts the string short; an integer past 64 bits is read as a double
+ * (json-glib's wraps around to a wrong integer).  Text that is not UTF-8
+ * is refused by both. */
 
 typedef struct
 {
@@ -170,7 +171,10 @@ read_string (Parser *parser)
             else if (unit >= 0xdc00 && unit <= 0xdfff)
               return fail (parser, "lone surrogate");
             else if (unit == 0)
-              return fail (parser, "NUL in a string");
+              /* C strings end at a NUL: it stands for a character that
+               * cannot be shown, and the rest of the text is kept
+               * (json-glib's parser cuts the string short there). */
+              unit = 0xfffd;
 
             g_string_append_unichar (buffer, unit);
           }
