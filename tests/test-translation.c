@@ -15,7 +15,10 @@
 #include <signal.h>
 
 #include "waybill-demo.h"
+#include "waybill-feedback.h"
+#include "waybill-feedback-window.h"
 #include "waybill-format.h"
+#include "waybill-insights-window.h"
 #include "waybill-notifier.h"
 #include "waybill-order-editor.h"
 #include "waybill-preferences-window.h"
@@ -665,6 +668,55 @@ test_preferences (Fixture       *fixture,
   iterate (50);
 }
 
+/* The insights and the customers' feedback: German, and no label runs
+ * out of its place, at the windows' default sizes. */
+static void
+test_insights_and_feedback (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  WaybillInsightsWindow *insights = waybill_insights_window_new (GTK_WINDOW (fixture->window), fixture->store);
+  WaybillFeedbackWindow *feedback = NULL;
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) orders = NULL;
+  g_autofree char *text = NULL;
+
+  /* Some feedback to list. */
+  orders = waybill_store_search (fixture->store, "1", 3, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < orders->len; i++)
+    {
+      g_autoptr(GDateTime) given = g_date_time_new_now_utc ();
+      g_autoptr(WaybillFeedback) item = waybill_feedback_new (waybill_order_get_id (g_ptr_array_index (orders, i)),
+                                                              i + 3, "Schnell und gut verpackt", given,
+                                                              WAYBILL_FEEDBACK_SOURCE_STAFF);
+
+      g_assert_true (waybill_store_add_feedback (fixture->store, item, NULL, &error));
+      g_assert_no_error (error);
+    }
+
+  gtk_window_present (GTK_WINDOW (insights));
+  while (waybill_insights_window_is_loading (insights) && g_get_monotonic_time () < deadline)
+    iterate (10);
+  g_assert_false (waybill_insights_window_is_loading (insights));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (insights));
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (insights)), ==, "Auswertungen");
+  assert_all_translated (GTK_WIDGET (insights), NULL);
+  assert_nothing_overflows (GTK_WIDGET (insights));
+  gtk_window_destroy (GTK_WINDOW (insights));
+
+  feedback = waybill_feedback_window_new (GTK_WINDOW (fixture->window), fixture->store);
+  gtk_window_present (GTK_WINDOW (feedback));
+  iterate (300);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (feedback));
+  text = widget_text (GTK_WIDGET (feedback));
+  assert_shows (text, "Schnell und gut verpackt");
+  assert_all_translated (GTK_WIDGET (feedback), NULL);
+  assert_nothing_overflows (GTK_WIDGET (feedback));
+  gtk_window_destroy (GTK_WINDOW (feedback));
+  iterate (50);
+}
+
 static void
 test_shortcuts (void)
 {
@@ -889,6 +941,7 @@ main (int   argc,
   ADD ("/waybill/translation/empty", test_empty, TRUE);
   ADD ("/waybill/translation/editor", test_editor, FALSE);
   ADD ("/waybill/translation/preferences", test_preferences, FALSE);
+  ADD ("/waybill/translation/insights-and-feedback", test_insights_and_feedback, FALSE);
   g_test_add_func ("/waybill/translation/shortcuts", test_shortcuts);
   g_test_add_func ("/waybill/translation/store-error", test_store_error);
   g_test_add_func ("/waybill/translation/status-reply", test_status_reply);
